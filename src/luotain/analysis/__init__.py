@@ -1,0 +1,1 @@
+"""Figures from the response table (no Django)."""

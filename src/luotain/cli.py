@@ -1,0 +1,216 @@
+"""The ``luotain`` command. Pure commands run without a database; the rest set up Django through
+``luotain.web.commands`` (this module itself imports no Django)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from luotain.questionnaire import QuestionnaireError, builtin_templates, json_schema, load_questionnaire
+from luotain.responses import TableError
+
+EXIT_BAD_INPUT = 2
+
+
+def _web():  # type: ignore[no-untyped-def]
+    from luotain.web import commands
+
+    commands.setup()
+    return commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        questionnaire = load_questionnaire(args.file)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    questions = questionnaire.questions()
+    print(
+        f"{args.file}: OK – '{questionnaire.id}', {len(questionnaire.sections)} sections, "
+        f"{len(questions)} questions, {len(questionnaire.columns())} columns in the response table"
+    )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from luotain.questionnaire import builtin_template_path
+
+    for name in builtin_templates():
+        print(f"{name}\t{builtin_template_path(name)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    web = _web()
+    info = web.demo(Path(args.out))
+    url = f"http://{args.host}:{args.port}"
+    print(f"Demo survey '{info['survey']}' with {info['responses']} responses.")
+    print(f"Report written to {info['report']}")
+    print(f"Survey link:     {url}/s/{info['survey']}/")
+    print(f"Staff login:     {url}/admin/  user '{info['user']}', password '{info['password']}'")
+    if args.serve:
+        print(f"Serving on {url}/ (Ctrl-C stops)", flush=True)
+        web.serve(args.host, args.port)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _web().serve(args.host, args.port)
+    return 0
+
+
+def cmd_create_survey(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    try:
+        slug = web.create_survey(Path(args.file), args.slug)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Survey '{slug}' created; link /s/{slug}/")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as stream:
+            count = web.import_responses(args.survey, stream)
+    except FileNotFoundError:
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TableError as exc:
+        print(f"{args.file}: nothing was imported; {exc.total} problem(s):", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        print(f"{args.file}: nothing was imported: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Imported {count} responses into '{args.survey}'.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = web.export_responses(args.survey, out)
+        print(f"Exported {count} responses to {args.output}.", file=sys.stderr)
+    else:
+        web.export_responses(args.survey, sys.stdout)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out)
+    if args.questionnaire or args.responses:
+        if not (args.questionnaire and args.responses):
+            print("error: --questionnaire and --responses go together", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        from luotain.report.first import render_html
+        from luotain.responses import read_csv
+        from luotain.registry import default_registry
+
+        try:
+            questionnaire = load_questionnaire(args.questionnaire)
+            with open(args.responses, encoding="utf-8-sig", newline="") as stream:
+                records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+        except QuestionnaireError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except TableError as exc:
+            print(f"{args.responses}: {exc.total} problem(s):\n{exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except FileNotFoundError as exc:
+            print(f"error: no such file: {exc.filename}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{questionnaire.id}.html"
+        path.write_text(render_html(questionnaire, records), encoding="utf-8")
+    else:
+        web = _web()
+        web.migrate()
+        path = web.write_report(args.survey, out_dir)
+    print(f"Report written to {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="luotain",
+        description="Luotain: partner surveys from questionnaire to report. "
+        "Data lives in ./var/ (SQLite) unless DATABASE_URL is set.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help_text: str, description: str | None = None) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, help=help_text, description=description or help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("validate", cmd_validate, "check a questionnaire file",
+            "Check a questionnaire file (YAML). Prints a summary, or every problem with its line and question.")
+    p.add_argument("file", help="questionnaire YAML file")
+
+    add("schema", cmd_schema, "print the JSON Schema of questionnaire files")
+    add("templates", cmd_templates, "list the built-in questionnaires")
+
+    p = add("demo", cmd_demo, "set up the 2024 MLL partner survey with 80 demo answers",
+            "Create the database, load the built-in 2024 partner survey and its 80 demo answers, create a staff "
+            "user (password from LUOTAIN_DEMO_PASSWORD, else generated and printed) and write the report.")
+    p.add_argument("--serve", action="store_true", help="then serve the site")
+    p.add_argument("--out", default="out", help="report folder (default: out)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = add("serve", cmd_serve, "serve the site (respondent pages and admin)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = add("create-survey", cmd_create_survey, "create a survey from a questionnaire file")
+    p.add_argument("file", help="questionnaire YAML file")
+    p.add_argument("--slug", required=True, help="the survey's link name: /s/SLUG/")
+
+    p = add("import-responses", cmd_import, "import responses from a response-table CSV",
+            "Import responses from a CSV in the response-table layout (docs/response-table.md). Every row is "
+            "checked first; if any cell is wrong nothing is imported and the problems are listed.")
+    p.add_argument("file", help="CSV file")
+    p.add_argument("--survey", required=True, help="survey link name")
+
+    p = add("export-responses", cmd_export, "export responses as a response-table CSV")
+    p.add_argument("--survey", required=True, help="survey link name")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    p = add("report", cmd_report, "write the HTML report",
+            "Write the HTML report with counts and percentages of every question, each with its n, for a survey "
+            "in the database (--survey) or from files (--questionnaire and --responses).")
+    p.add_argument("--survey", default="mll-2024", help="survey link name (default: mll-2024)")
+    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
+    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    p.add_argument("--out", default="out", help="folder to write to (default: out)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

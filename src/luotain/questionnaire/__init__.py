@@ -1,0 +1,57 @@
+"""Questionnaires: the typed model, the file format and its validation (no Django)."""
+
+from .loader import (
+    Problem,
+    QuestionnaireError,
+    builtin_template_path,
+    builtin_templates,
+    load_builtin,
+    load_questionnaire,
+    parse_questionnaire,
+)
+from .model import (
+    QUESTION_TYPES,
+    Column,
+    Condition,
+    Matrix,
+    MultipleChoice,
+    Number,
+    OpenText,
+    OrganisationPicker,
+    Question,
+    QuestionBase,
+    Questionnaire,
+    Rating,
+    Recommendation,
+    Section,
+    SingleChoice,
+    Text,
+)
+from .schema import json_schema
+
+__all__ = [
+    "QUESTION_TYPES",
+    "Column",
+    "Condition",
+    "Matrix",
+    "MultipleChoice",
+    "Number",
+    "OpenText",
+    "OrganisationPicker",
+    "Problem",
+    "Question",
+    "QuestionBase",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Rating",
+    "Recommendation",
+    "Section",
+    "SingleChoice",
+    "Text",
+    "builtin_template_path",
+    "builtin_templates",
+    "json_schema",
+    "load_builtin",
+    "load_questionnaire",
+    "parse_questionnaire",
+]

@@ -1,0 +1,73 @@
+"""The first report: one self-contained HTML page with counts and shares of every question, each with its n.
+
+Open answers are counted, not quoted: quoting needs the redaction and disclosure rules of the open-text work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+
+from luotain.analysis.frequencies import QuestionFigures, all_figures
+from luotain.questionnaire import Matrix, MultipleChoice, OrganisationPicker, Questionnaire, Rating, SingleChoice
+from luotain.registry import Registry, default_registry
+from luotain.responses import ResponseRecord
+
+from .numbers import number, percent
+
+
+def _environment() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = percent
+    env.filters["num"] = number
+    return env
+
+
+def render_html(
+    questionnaire: Questionnaire,
+    records: Sequence[ResponseRecord],
+    *,
+    registry: Registry | None = None,
+    lang: str = "fi",
+) -> str:
+    registry = registry or default_registry()
+    figures = all_figures(questionnaire, records)
+    sections = [
+        {"title": s.title.get(lang), "questions": [_question(figures[q.id], registry, lang) for q in s.questions]}
+        for s in questionnaire.sections
+    ]
+    source = (resources.files("luotain.report") / "templates" / "first.html.j2").read_text(encoding="utf-8")
+    return _environment().from_string(source).render(
+        title=questionnaire.title.get(lang), n=len(records), sections=sections, lang=lang
+    )
+
+
+def _question(f: QuestionFigures, registry: Registry, lang: str) -> dict[str, Any]:
+    q = f.question
+    item: dict[str, Any] = {"id": q.id, "text": q.text.get(lang), "type": q.type_name, "n": f.n, "skipped": f.skipped, "f": f}
+    if isinstance(q, SingleChoice | MultipleChoice) and f.distribution:
+        d = f.distribution
+        item["rows"] = [(o.label.get(lang), d.counts.get(o.id, 0), d.percent(o.id)) for o in q.options]
+        item["multiple"] = isinstance(q, MultipleChoice)
+    elif isinstance(q, Rating) and f.distribution:
+        d = f.distribution
+        item["rows"] = [(f"{p.value} {p.label.get(lang)}", d.counts.get(str(p.value), 0), d.percent(str(p.value))) for p in q.points]
+    elif q.type_name == "recommendation" and f.distribution:
+        d = f.distribution
+        item["rows"] = [(str(v), d.counts.get(str(v), 0), d.percent(str(v))) for v in range(11)]
+    elif isinstance(q, Matrix):
+        item["columns"] = [o.label.get(lang) for o in q.options]
+        item["matrix"] = [
+            (row.text.get(lang), f.rows[row.id].n, [f.rows[row.id].percent(o.id) for o in q.options])
+            for row in q.rows
+        ]
+    elif isinstance(q, OrganisationPicker):
+        totals = {kind: len(registry.of_kind(kind)) for kind in ("hyvinvointialue", "kunta")}
+        item["organisations"] = [
+            ("Hyvinvointialueita", f.organisations.get("hyvinvointialue", 0), totals["hyvinvointialue"]),
+            ("Kuntia", f.organisations.get("kunta", 0), totals["kunta"]),
+        ]
+    return item

@@ -1,0 +1,31 @@
+"""The response table: schema from a questionnaire, CSV in and out, demo answers (no Django)."""
+
+from .table import (
+    META_COLUMNS,
+    CellError,
+    ResponseRecord,
+    TableError,
+    TableProblem,
+    format_value,
+    header,
+    parse_value,
+    read_csv,
+    to_csv_text,
+    visible_questions,
+    write_csv,
+)
+
+__all__ = [
+    "META_COLUMNS",
+    "CellError",
+    "ResponseRecord",
+    "TableError",
+    "TableProblem",
+    "format_value",
+    "header",
+    "parse_value",
+    "read_csv",
+    "to_csv_text",
+    "visible_questions",
+    "write_csv",
+]

@@ -1,0 +1,45 @@
+"""What respondents leave: drafts saved page by page, and submitted responses.
+
+No IP address, user agent or other technical trace of the respondent is stored.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from luotain.web.surveys.models import Survey
+
+
+class Draft(models.Model):
+    """Answers in progress, reachable only through the respondent's own link (its token is stored hashed)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="drafts")
+    token_hash = models.CharField(max_length=64, unique=True)
+    answers = models.JSONField(default=dict)
+    page = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    public_id = models.CharField(max_length=64, unique=True)
+    # One draft gives at most one response: a double click or a resent form cannot make two.
+    draft = models.OneToOneField(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response")
+    answers = models.JSONField()
+    submitted_at = models.DateTimeField()
+    source = models.CharField(max_length=20, default="web")  # web | import | demo
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self) -> str:
+        return self.public_id

@@ -1,0 +1,144 @@
+"""Writes of the respondent side: start a draft, save a page, submit a response, import responses."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from luotain.questionnaire import Section
+from luotain.responses import ResponseRecord
+from luotain.responses.answers import AnswerProblem, check_complete
+from luotain.web.partners.models import Organisation
+from luotain.web.surveys.models import Survey
+
+from .models import Draft, Response
+
+TOKEN_BYTES = 24  # 192 bits
+
+
+class SurveyNotOpen(Exception):
+    def __init__(self, state: str):
+        self.state = state
+        super().__init__(state)
+
+
+class IncompleteResponse(Exception):
+    def __init__(self, problems: list[AnswerProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problems")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(8)
+
+
+def org_kind_lookup() -> Any:
+    kinds = dict(Organisation.objects.values_list("code", "kind"))
+    return kinds.get
+
+
+def require_open(survey: Survey) -> None:
+    state = survey.state()
+    if state != Survey.State.OPEN:
+        raise SurveyNotOpen(state)
+
+
+def start_draft(survey: Survey) -> tuple[Draft, str]:
+    """A new draft and the secret token of its link (only the token's hash is stored)."""
+    require_open(survey)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    draft = Draft.objects.create(survey=survey, token_hash=hash_token(token))
+    return draft, token
+
+
+def find_draft(survey: Survey, token: str) -> Draft | None:
+    if not token or len(token) > 100:
+        return None
+    return Draft.objects.filter(survey=survey, token_hash=hash_token(token)).first()
+
+
+def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> None:
+    """Replace the answers of one section's questions with ``values`` and remember where the respondent is."""
+    owned = {c.name for q in section.questions for c in q.columns()}
+    answers = {k: v for k, v in draft.answers.items() if k not in owned}
+    answers.update(values)
+    draft.answers = answers
+    draft.page = page
+    draft.save(update_fields=["answers", "page", "updated_at"])
+
+
+def submit_response(draft_id: int) -> Response:
+    """Store the draft's answers as exactly one response, in one transaction.
+
+    Submitting the same draft again (a double click, a resent form, two tabs) returns the response already
+    stored. Raises IncompleteResponse if a shown required question is unanswered.
+    """
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().select_related("survey").get(pk=draft_id)
+        existing = Response.objects.filter(draft=draft).first()
+        if existing is not None:
+            return existing
+        require_open(draft.survey)
+        answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
+        if problems:
+            raise IncompleteResponse(problems)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=draft.survey,
+                    public_id=new_public_id(),
+                    draft=draft,
+                    answers=answers,
+                    submitted_at=now,
+                )
+        except IntegrityError:
+            # Another request stored this draft's response between our check and insert.
+            return Response.objects.get(draft=draft)
+        draft.submitted_at = now
+        draft.save(update_fields=["submitted_at", "updated_at"])
+        return response
+
+
+@transaction.atomic
+def import_responses(survey: Survey, records: Iterable[ResponseRecord], source: str = "import") -> int:
+    """Add responses from a response table. All or nothing: an id already stored stops the import."""
+    records = list(records)
+    ids = [r.response_id for r in records]
+    too_long = [i for i in ids if len(i) > 64]
+    if too_long:
+        raise ValueError(f"response ids longer than 64 characters: {', '.join(too_long[:5])}")
+    clash = sorted(set(Response.objects.filter(public_id__in=ids).values_list("public_id", flat=True)))
+    if clash:
+        raise ValueError(f"responses already stored: {', '.join(clash[:20])}")
+    now = timezone.now()
+    Response.objects.bulk_create(
+        [
+            Response(
+                survey=survey,
+                public_id=r.response_id,
+                answers=r.answers,
+                submitted_at=r.submitted_at or now,
+                source=source,
+            )
+            for r in records
+        ],
+        batch_size=500,
+    )
+    return len(records)
+
+
+def response_records(survey: Survey) -> list[ResponseRecord]:
+    return [
+        ResponseRecord(r.public_id, r.submitted_at, dict(r.answers))
+        for r in survey.responses.order_by("submitted_at", "id").only("public_id", "submitted_at", "answers")
+    ]

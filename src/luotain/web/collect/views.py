@@ -1,0 +1,289 @@
+"""The respondent's pages (the public side; staff pages live elsewhere and share nothing with these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from luotain.questionnaire import Questionnaire, Section
+from luotain.responses import visible_questions
+from luotain.web.surveys.models import Survey
+
+from . import forms, services
+from .models import Draft
+
+COOKIE_SALT = "luotain.draft"
+COOKIE_AGE = 60 * 60 * 24 * 120
+
+
+def _cookie_name(survey: Survey) -> str:
+    return f"luotain-{survey.pk}"
+
+
+def _language(request: HttpRequest, questionnaire: Questionnaire) -> str:
+    wanted = request.GET.get("lang") or request.COOKIES.get("luotain-lang")
+    return wanted if wanted in questionnaire.languages else questionnaire.languages[0]
+
+
+def _message(request: HttpRequest, title: str, text: str, status: int, lang: str = "fi") -> HttpResponse:
+    return render(request, "collect/message.html", {"title": title, "text": text, "lang": lang}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    with translation.override("fi"):
+        return _message(
+            request,
+            _("Page not found"),
+            _("Check the address. If you came from a survey link, copy the whole link from the message."),
+            404,
+        )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    with translation.override("fi"):
+        return _message(
+            request,
+            _("Something went wrong"),
+            _("Your answers saved so far are safe. Please try again in a moment."),
+            500,
+        )
+
+
+def _survey_or_none(slug: str) -> Survey | None:
+    return Survey.objects.filter(slug=slug).first()
+
+
+def _closed_page(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse | None:
+    state = survey.state()
+    title = survey.questionnaire.title.get(lang)
+    if state == Survey.State.NOT_OPEN:
+        opens = survey.opens_at.astimezone().strftime("%-d.%-m.%Y %H.%M") if survey.opens_at else ""
+        return _message(request, title, _("The survey is not open yet. It opens on %(date)s.") % {"date": opens}, 403, lang)
+    if state == Survey.State.CLOSED:
+        return _message(request, title, _("The survey has closed. Thank you for your interest."), 410, lang)
+    return None
+
+
+def _unknown_survey(request: HttpRequest) -> HttpResponse:
+    return _message(
+        request,
+        _("Survey not found"),
+        _("There is no survey at this address. Check the link; if it came in a message, copy it whole."),
+        404,
+    )
+
+
+def _unknown_link(request: HttpRequest, lang: str) -> HttpResponse:
+    return _message(
+        request,
+        _("This link does not work"),
+        _("The answering link is not valid. Open the survey from its original link to start again."),
+        404,
+        lang,
+    )
+
+
+def _shown_sections(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[int]:
+    shown = set(visible_questions(questionnaire, answers))
+    return [i for i, s in enumerate(questionnaire.sections, start=1) if any(q.id in shown for q in s.questions)]
+
+
+def _page_url(survey: Survey, token: str, page: int) -> str:
+    return reverse("collect:page", args=[survey.slug, token, page])
+
+
+def _with_cookie(response: HttpResponse, survey: Survey, token: str, lang: str) -> HttpResponse:
+    response.set_signed_cookie(
+        _cookie_name(survey), token, salt=COOKIE_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax"
+    )
+    response.set_cookie("luotain-lang", lang, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def survey_home(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_or_none(slug)
+    if survey is None:
+        with translation.override("fi"):
+            return _unknown_survey(request)
+    questionnaire = survey.questionnaire
+    lang = _language(request, questionnaire)
+    with translation.override(lang):
+        token = request.get_signed_cookie(_cookie_name(survey), default="", salt=COOKIE_SALT)
+        draft = services.find_draft(survey, token) if token else None
+        # A draft in progress in this browser continues where it was; after a submit, a new answer may start.
+        if draft is not None and draft.submitted_at is None and survey.state() == Survey.State.OPEN:
+            return HttpResponseRedirect(_page_url(survey, token, draft.page or 1))
+        closed = _closed_page(request, survey, lang)
+        if closed is not None:
+            return closed
+        if request.method == "POST":
+            draft, token = services.start_draft(survey)
+            first = _shown_sections(questionnaire, {})[0]
+            return _with_cookie(HttpResponseRedirect(_page_url(survey, token, first)), survey, token, lang)
+        context = {
+            "survey": survey,
+            "title": questionnaire.title.get(lang),
+            "intro": questionnaire.intro.get(lang) if questionnaire.intro else "",
+            "pages": len(questionnaire.sections),
+            "lang": lang,
+            "languages": _language_links(questionnaire, lang),
+        }
+        return render(request, "collect/start.html", context)
+
+
+def _language_links(questionnaire: Questionnaire, current: str) -> list[tuple[str, str, bool]]:
+    names = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+    if len(questionnaire.languages) < 2:
+        return []
+    return [(code, names[code], code == current) for code in questionnaire.languages]
+
+
+@require_http_methods(["GET"])
+def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    survey = _survey_or_none(slug)
+    if survey is None:
+        with translation.override("fi"):
+            return _unknown_survey(request)
+    draft = services.find_draft(survey, token)
+    if draft is None:
+        with translation.override("fi"):
+            return _unknown_link(request, "fi")
+    if draft.submitted_at is not None:
+        return HttpResponseRedirect(reverse("collect:thanks", args=[slug, token]))
+    return HttpResponseRedirect(_page_url(survey, token, draft.page or 1))
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpResponse:
+    survey = _survey_or_none(slug)
+    if survey is None:
+        with translation.override("fi"):
+            return _unknown_survey(request)
+    questionnaire = survey.questionnaire
+    lang = _language(request, questionnaire)
+    with translation.override(lang):
+        draft = services.find_draft(survey, token)
+        if draft is None:
+            return _unknown_link(request, lang)
+        if draft.submitted_at is not None:
+            return HttpResponseRedirect(reverse("collect:thanks", args=[slug, token]))
+        closed = _closed_page(request, survey, lang)
+        if closed is not None:
+            return closed
+        shown = _shown_sections(questionnaire, draft.answers)
+        if number not in shown:
+            later = [n for n in shown if n > number]
+            return HttpResponseRedirect(_page_url(survey, token, later[0] if later else shown[-1]))
+        section = questionnaire.sections[number - 1]
+        if request.method == "POST":
+            return _post_page(request, survey, draft, token, section, number, shown, lang)
+        return _render_page(request, survey, draft, token, section, number, shown, lang, forms.display_values(draft.answers), [])
+
+
+def _post_page(
+    request: HttpRequest,
+    survey: Survey,
+    draft: Draft,
+    token: str,
+    section: Section,
+    number: int,
+    shown: list[int],
+    lang: str,
+) -> HttpResponse:
+    questionnaire = survey.questionnaire
+    action = request.POST.get("action", "next")
+    raw = forms.raw_values(section, request.POST)
+    org_kind = services.org_kind_lookup()
+    values, problems = forms.check_section(questionnaire, section, raw, draft.answers, org_kind)
+    index = shown.index(number)
+    if action == "back":
+        services.save_page(draft, section, values, number)
+        target = shown[index - 1] if index > 0 else number
+        return _with_cookie(HttpResponseRedirect(_page_url(survey, token, target)), survey, token, lang)
+    if problems:
+        shown_raw = {**forms.display_values(draft.answers), **{k: v for k, v in raw.items()}}
+        return _render_page(request, survey, draft, token, section, number, shown, lang, shown_raw, problems)
+    services.save_page(draft, section, values, number)
+    # The answers may have changed which pages come next.
+    shown = _shown_sections(questionnaire, draft.answers)
+    later = [n for n in shown if n > number]
+    if later:
+        return _with_cookie(HttpResponseRedirect(_page_url(survey, token, later[0])), survey, token, lang)
+    try:
+        services.submit_response(draft.pk)
+    except services.IncompleteResponse as exc:
+        first = _first_page_with_problem(questionnaire, exc.problems, shown)
+        return HttpResponseRedirect(_page_url(survey, token, first) + "?incomplete=1")
+    except services.SurveyNotOpen:
+        return _closed_page(request, survey, lang) or HttpResponseRedirect(_page_url(survey, token, number))
+    return _with_cookie(HttpResponseRedirect(reverse("collect:thanks", args=[survey.slug, token])), survey, token, lang)
+
+
+def _first_page_with_problem(questionnaire: Questionnaire, problems: list[Any], shown: list[int]) -> int:
+    columns = {p.column for p in problems}
+    for number in shown:
+        section = questionnaire.sections[number - 1]
+        if any(c.name in columns for q in section.questions for c in q.columns()):
+            return number
+    return shown[0]
+
+
+def _render_page(
+    request: HttpRequest,
+    survey: Survey,
+    draft: Draft,
+    token: str,
+    section: Section,
+    number: int,
+    shown: list[int],
+    lang: str,
+    values: dict[str, Any],
+    problems: list[Any],
+) -> HttpResponse:
+    questionnaire = survey.questionnaire
+    if not problems and request.GET.get("incomplete"):
+        _, problems = forms.check_section(
+            questionnaire, section, values, draft.answers, services.org_kind_lookup()
+        )
+    fields = forms.build_fields(questionnaire, section, values, draft.answers, problems, lang)
+    index = shown.index(number)
+    context = {
+        "survey": survey,
+        "title": questionnaire.title.get(lang),
+        "section_title": section.title.get(lang),
+        "section_description": section.description.get(lang) if section.description else "",
+        "fields": fields,
+        "errors": [f for f in fields if f.has_error],
+        "position": index + 1,
+        "total": len(shown),
+        "is_first": index == 0,
+        "is_last": index == len(shown) - 1,
+        "resume_url": request.build_absolute_uri(reverse("collect:resume", args=[survey.slug, token])),
+        "lang": lang,
+    }
+    status = 200
+    response = render(request, "collect/page.html", context, status=status)
+    return _with_cookie(response, survey, token, lang)
+
+
+@require_http_methods(["GET"])
+def thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    survey = _survey_or_none(slug)
+    if survey is None:
+        with translation.override("fi"):
+            return _unknown_survey(request)
+    questionnaire = survey.questionnaire
+    lang = _language(request, questionnaire)
+    with translation.override(lang):
+        draft = services.find_draft(survey, token)
+        if draft is None or draft.submitted_at is None:
+            return _unknown_link(request, lang)
+        text = questionnaire.thanks.get(lang) if questionnaire.thanks else _("Thank you for your answers!")
+        return _message(request, questionnaire.title.get(lang), text, 200, lang)

@@ -1,0 +1,137 @@
+"""The database side of the ``luotain`` command. ``luotain.cli`` calls these after ``setup()``."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import django
+from django.conf import settings
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luotain.web.settings")
+    django.setup()
+    # The embedded default keeps its database under ./var/.
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    from luotain.web.partners.services import seed_registry
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    seed_registry()
+
+
+def get_survey(slug: str):  # type: ignore[no-untyped-def]
+    from luotain.web.surveys.models import Survey
+
+    survey = Survey.objects.filter(slug=slug).first()
+    if survey is None:
+        slugs = ", ".join(Survey.objects.values_list("slug", flat=True)) or "none"
+        raise SystemExit(f"error: no survey '{slug}' (surveys: {slugs})")
+    return survey
+
+
+def create_survey(path: Path, slug: str) -> str:
+    from luotain.questionnaire import load_questionnaire
+    from luotain.web.surveys.models import Survey
+    from luotain.web.surveys.services import create_survey as create
+
+    questionnaire = load_questionnaire(path)
+    if Survey.objects.filter(slug=slug).exists():
+        raise SystemExit(f"error: a survey '{slug}' exists already")
+    create(questionnaire, slug, source=path.read_text(encoding="utf-8"))
+    return slug
+
+
+def export_responses(slug: str, out: TextIO) -> int:
+    from luotain.responses import write_csv
+    from luotain.web.collect.services import response_records
+
+    survey = get_survey(slug)
+    return write_csv(survey.questionnaire, response_records(survey), out)
+
+
+def import_responses(slug: str, stream: TextIO) -> int:
+    from luotain.responses import read_csv
+    from luotain.web.collect.services import import_responses as store
+    from luotain.web.partners.services import known_codes
+
+    survey = get_survey(slug)
+    records = read_csv(survey.questionnaire, stream, known_orgs=known_codes())
+    return store(survey, records)
+
+
+def write_report(slug: str, out_dir: Path) -> Path:
+    from luotain.report.first import render_html
+    from luotain.web.collect.services import response_records
+
+    survey = get_survey(slug)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{survey.slug}.html"
+    path.write_text(render_html(survey.questionnaire, response_records(survey)), encoding="utf-8")
+    return path
+
+
+DEMO_SLUG = "mll-2024"
+DEMO_USER = "admin"
+
+
+def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
+    """Set up the built-in 2024 survey with its demo answers and a staff user; write the report."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from luotain.questionnaire import builtin_template_path, load_questionnaire
+    from luotain.responses import demo as demo_data
+    from luotain.web.collect.services import import_responses as store
+    from luotain.web.surveys.models import Survey
+    from luotain.web.surveys.services import create_survey as create
+
+    migrate()
+    info: dict[str, str] = {}
+    with transaction.atomic():
+        survey = Survey.objects.filter(slug=DEMO_SLUG).first()
+        if survey is None:
+            path = builtin_template_path(demo_data.TEMPLATE)
+            survey = create(load_questionnaire(path), DEMO_SLUG, source=path.read_text(encoding="utf-8"))
+        if not survey.responses.filter(source="demo").exists():
+            store(survey, demo_data.generate(seed).records, source="demo")
+        user_model = get_user_model()
+        password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        user = user_model.objects.filter(username=DEMO_USER).first() or user_model(username=DEMO_USER)
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save()
+    info["survey"] = survey.slug
+    info["responses"] = str(survey.responses.count())
+    info["user"] = DEMO_USER
+    info["password"] = password
+    info["report"] = str(write_report(survey.slug, out_dir))
+    return info
+
+
+def serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    migrate()
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def csv_text_of(slug: str) -> str:
+    buf = io.StringIO()
+    export_responses(slug, buf)
+    return buf.getvalue()
+
+
+def stderr(message: str) -> None:
+    print(message, file=sys.stderr)

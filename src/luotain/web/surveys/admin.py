@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from .models import Survey
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("slug", "questionnaire_id", "opens_at", "closes_at", "created_at")
+    readonly_fields = ("questionnaire_id", "definition", "source", "created_at")
