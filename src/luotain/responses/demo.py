@@ -264,9 +264,15 @@ def _deal(rng: random.Random, answers: list[dict[str, Any]], column: str, counts
 def _deal_multi(
     rng: random.Random, answers: list[dict[str, Any]], column: str, counts: dict[str, int], order: Sequence[str]
 ) -> None:
+    """Deal each option to ``count`` respondents, those with nothing chosen yet first, so that all answer."""
     chosen: list[set[str]] = [set() for _ in answers]
     for option, count in counts.items():
-        for i in rng.sample(range(len(answers)), count):
+        empty = [i for i, c in enumerate(chosen) if not c]
+        rng.shuffle(empty)
+        picked = empty[:count]
+        rest = [i for i in range(len(answers)) if i not in set(picked)]
+        picked += rng.sample(rest, count - len(picked))
+        for i in picked:
             chosen[i].add(option)
     for a, c in zip(answers, chosen, strict=True):
         if c:

@@ -36,7 +36,8 @@ def get_survey(slug: str):  # type: ignore[no-untyped-def]
     survey = Survey.objects.filter(slug=slug).first()
     if survey is None:
         slugs = ", ".join(Survey.objects.values_list("slug", flat=True)) or "none"
-        raise SystemExit(f"error: no survey '{slug}' (surveys: {slugs})")
+        stderr(f"error: no survey '{slug}' (surveys: {slugs})")
+        raise SystemExit(2)
     return survey
 
 

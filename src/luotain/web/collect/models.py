@@ -29,7 +29,7 @@ class Draft(models.Model):
 
 class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    public_id = models.CharField(max_length=64, unique=True)
+    public_id = models.CharField(max_length=64)
     # One draft gives at most one response: a double click or a resent form cannot make two.
     draft = models.OneToOneField(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response")
     answers = models.JSONField()
@@ -38,6 +38,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "public_id"], name="response_public_id_unique")]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
 

@@ -114,10 +114,12 @@ def import_responses(survey: Survey, records: Iterable[ResponseRecord], source: 
     """Add responses from a response table. All or nothing: an id already stored stops the import."""
     records = list(records)
     ids = [r.response_id for r in records]
+    if len(set(ids)) != len(ids):
+        raise ValueError("the same response id appears twice")
     too_long = [i for i in ids if len(i) > 64]
     if too_long:
         raise ValueError(f"response ids longer than 64 characters: {', '.join(too_long[:5])}")
-    clash = sorted(set(Response.objects.filter(public_id__in=ids).values_list("public_id", flat=True)))
+    clash = sorted(set(survey.responses.filter(public_id__in=ids).values_list("public_id", flat=True)))
     if clash:
         raise ValueError(f"responses already stored: {', '.join(clash[:20])}")
     now = timezone.now()

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from luotain.cli import build_parser, main
+from luotain.questionnaire import builtin_template_path
+from luotain.responses import to_csv_text
+from luotain.responses.demo import generate
+
+from .conftest import SMALL
+
+TEMPLATE = str(builtin_template_path("mll-kumppanikysely-2024"))
+
+
+def test_every_command_has_help(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"demo", "serve", "validate", "import-responses", "export-responses", "report"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as info:
+            main([name, "--help"])
+        assert info.value.code == 0
+        assert "usage: luotain " + name in capsys.readouterr().out
+
+
+def test_validate_good_and_bad(write_file, capsys):
+    assert main(["validate", TEMPLATE]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = write_file(SMALL.replace("type: recommendation", "type: nps"))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "question 'recommend': unknown type 'nps'" in err
+    assert "Traceback" not in err
+
+
+def test_validate_runs_as_a_command(write_file):
+    bad = write_file("id: x\n")
+    result = subprocess.run([sys.executable, "-m", "luotain.cli", "validate", str(bad)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "'title' is missing" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_report_from_files(tmp_path, mll, capsys):
+    responses = tmp_path / "r.csv"
+    responses.write_text(to_csv_text(mll, generate().records), encoding="utf-8")
+    assert main(["report", "--questionnaire", TEMPLATE, "--responses", str(responses), "--out", str(tmp_path / "out")]) == 0
+    html = (tmp_path / "out" / "mll-kumppanikysely-2024.html").read_text(encoding="utf-8")
+    assert "NPS 82" in html
+    responses.write_text("response_id,recommend\nx,12\n", encoding="utf-8")
+    assert main(["report", "--questionnaire", TEMPLATE, "--responses", str(responses), "--out", str(tmp_path)]) == 2
+    assert "line 2, column 'recommend': 12 is above the maximum 10" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
+    monkeypatch.setenv("LUOTAIN_DEMO_PASSWORD", "kokeilu-salasana-9")
+    assert main(["demo", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "Survey link:     http://127.0.0.1:8000/s/mll-2024/" in out
+    assert "password 'kokeilu-salasana-9'" in out
+    assert (tmp_path / "out" / "mll-2024.html").exists()
+
+    exported = tmp_path / "export.csv"
+    assert main(["export-responses", "--survey", "mll-2024", "-o", str(exported)]) == 0
+    text = exported.read_text(encoding="utf-8")
+    assert text == to_csv_text(mll, generate().records)
+
+    # The same file cannot be imported twice: the ids are taken, and nothing is added.
+    assert main(["import-responses", str(exported), "--survey", "mll-2024"]) == 2
+    assert "nothing was imported" in capsys.readouterr().err
+
+    main(["create-survey", TEMPLATE, "--slug", "kopio"])
+    assert main(["import-responses", str(exported), "--survey", "kopio"]) == 0
+    assert "Imported 80 responses" in capsys.readouterr().out
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("response_id,organisation,colour\nz,kunta:999,red\n", encoding="utf-8")
+    assert main(["import-responses", str(bad), "--survey", "kopio"]) == 2
+    assert "columns not in the questionnaire: colour" in capsys.readouterr().err
+    bad.write_text("response_id,organisation\nz,kunta:999\n", encoding="utf-8")
+    assert main(["import-responses", str(bad), "--survey", "kopio"]) == 2
+    assert "'kunta:999' is not an organisation in the registry" in capsys.readouterr().err
+
+    assert main(["report", "--survey", "kopio", "--out", str(tmp_path / "r")]) == 0
+    assert "NPS 82" in (tmp_path / "r" / "kopio.html").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["export-responses", "--survey", "nope"])
+    assert info.value.code == 2
+    assert "error: no survey 'nope' (surveys: " in capsys.readouterr().err

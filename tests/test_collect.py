@@ -1,0 +1,216 @@
+"""The respondent's pages, page by page through Django's test client."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from luotain.questionnaire import load_builtin
+from luotain.web.collect.models import Draft, Response
+from luotain.web.partners.services import seed_registry
+from luotain.web.surveys.services import create_survey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture()
+def registry_db():
+    seed_registry()
+
+
+@pytest.fixture()
+def survey(registry_db, small):
+    return create_survey(small, "pieni")
+
+
+def start(client, slug="pieni"):
+    response = client.post(f"/s/{slug}/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def base_of(url: str) -> str:
+    return url.rsplit("/", 2)[0] + "/"
+
+
+def test_start_page_is_finnish_and_plain_html(client, survey):
+    page = client.get("/s/pieni/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<html lang="fi">' in html
+    assert "Pieni kysely" in html
+    assert "<script" not in html
+    assert "Aloita" in html
+
+
+def test_answer_the_whole_survey_page_by_page(client, survey):
+    first = start(client)
+    base = base_of(first)
+    assert first == base + "1/"
+
+    page = client.get(first)
+    html = page.content.decode()
+    assert "<fieldset" in html and "<legend" in html
+    assert 'for="q-org_type-kunta"' in html
+
+    # Page 1: background.
+    r = client.post(first, {"action": "next", "org_type": "kunta", "role": "johto"})
+    assert r.status_code == 302 and r["Location"] == base + "2/"
+    # Page 2: the organisation picker lists only municipalities once the type is known.
+    html = client.get(base + "2/").content.decode()
+    assert 'value="kunta:091"' in html and 'value="hva:05"' not in html
+    r = client.post(base + "2/", {"action": "next", "organisation": "kunta:091"})
+    assert r["Location"] == base + "3/"
+    # Page 3 is shown to municipalities only.
+    r = client.post(base + "3/", {"action": "next", "kunta_only": "12"})
+    assert r["Location"] == base + "4/"
+    html = client.get(base + "4/").content.decode()
+    assert '<table class="matrix">' in html and '<th scope="row"' in html
+    r = client.post(
+        base + "4/",
+        {"action": "next", "grid/a": "kunta", "grid/b": "molemmat", "forms": ["x", "muu"],
+         "forms/other": "Yhteiset tapahtumat", "agree": "3", "recommend": "9", "comments": "Kiitos!"},
+    )
+    assert r.status_code == 302 and r["Location"].endswith("/kiitos/")
+    thanks = client.get(r["Location"])
+    assert thanks.status_code == 200
+    stored = Response.objects.get()
+    assert stored.answers == {
+        "org_type": "kunta", "role": "johto", "organisation": "kunta:091", "kunta_only": 12,
+        "grid/a": "kunta", "grid/b": "molemmat", "forms": ["x", "muu"], "forms/other": "Yhteiset tapahtumat",
+        "agree": 3, "recommend": 9, "comments": "Kiitos!",
+    }
+
+
+def test_conditional_page_is_skipped(client, survey):
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    r = client.post(base + "2/", {"action": "next", "organisation": "hva:05"})
+    assert r["Location"] == base + "4/"  # "Vain kunnille" is not shown
+    assert client.get(base + "3/")["Location"] == base + "4/"
+    html = client.get(base + "4/").content.decode()
+    assert "Sivu 3 / 3" in html
+
+
+def test_validation_errors_are_shown_beside_the_field_and_keep_what_was_typed(client, survey):
+    base = base_of(start(client))
+    r = client.post(base + "1/", {"action": "next", "role": "muu", "role/other": ""})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'class="error-summary"' in html
+    assert 'id="q-org_type-error"' in html and 'id="q-role--other-error"' in html
+    assert 'value="muu" checked' in html
+
+    client.post(base + "1/", {"action": "next", "org_type": "kunta"})
+    r = client.post(base + "2/", {"action": "next", "organisation": "hva:05"})  # a county, but type was kunta
+    assert r.status_code == 200
+    assert 'id="q-organisation-error"' in r.content.decode()
+    client.post(base + "2/", {"action": "next", "organisation": "kunta:091"})
+    r = client.post(base + "3/", {"action": "next", "kunta_only": "paljon"})
+    html = r.content.decode()
+    assert 'value="paljon"' in html and 'aria-invalid="true"' in html
+    client.post(base + "3/", {"action": "next", "kunta_only": "3"})
+    long_text = "x" * 201
+    r = client.post(base + "4/", {"action": "next", "grid/a": "kunta", "recommend": "5", "comments": long_text})
+    html = r.content.decode()
+    assert 'id="q-grid--b-error"' in html  # the unanswered required row
+    assert long_text in html  # the too long text is kept for editing
+    assert 'value="kunta" checked' in html
+    assert Response.objects.count() == 0
+
+
+def test_back_keeps_answers_and_resume_continues_from_the_same_link(client, survey):
+    first = start(client)
+    base = base_of(first)
+    client.post(first, {"action": "next", "org_type": "kunta", "role": "johto"})
+    r = client.post(base + "2/", {"action": "back", "organisation": "kunta:091"})
+    assert r["Location"] == first
+    assert 'value="kunta" checked' in client.get(first).content.decode()
+    # Leave and come back: the survey link continues in the same browser ...
+    assert client.get("/s/pieni/")["Location"] == base + "2/"
+    # ... and the personal link continues in another browser.
+    token = base.rstrip("/").rsplit("/", 1)[1]
+    from django.test import Client
+
+    other = Client()
+    r = other.get(f"/s/pieni/v/{token}/")
+    assert r["Location"] == base + "2/"
+    assert 'value="kunta:091" selected' in other.get(base + "2/").content.decode()
+
+
+def test_double_submit_stores_one_response(client, survey):
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    client.post(base + "2/", {"action": "next", "organisation": "hva:05"})
+    final = {"action": "next", "grid/a": "kunta", "grid/b": "kunta", "recommend": "10"}
+    first = client.post(base + "4/", final)
+    second = client.post(base + "4/", final)
+    assert first["Location"] == second["Location"]
+    assert Response.objects.count() == 1
+    from luotain.web.collect.services import submit_response
+
+    draft = Draft.objects.get()
+    assert submit_response(draft.pk).pk == Response.objects.get().pk
+    assert Response.objects.count() == 1
+
+
+def test_a_skipped_required_page_sends_the_respondent_back(client, survey):
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    # Jump straight to the last page without choosing the organisation.
+    r = client.post(base + "4/", {"action": "next", "grid/a": "kunta", "grid/b": "kunta", "recommend": "10"})
+    assert r["Location"] == base + "2/?incomplete=1"
+    assert 'id="q-organisation-error"' in client.get(r["Location"]).content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_unknown_closed_and_not_yet_open_surveys_get_clear_pages(client, survey, small):
+    r = client.get("/s/ei-ole/")
+    assert r.status_code == 404 and "<h1>" in r.content.decode()
+    assert "Traceback" not in r.content.decode()
+    r = client.get("/s/pieni/v/forged-token/1/")
+    assert r.status_code == 404
+    now = timezone.now()
+    create_survey(small, "tuleva", opens_at=now + timedelta(days=3))
+    r = client.get("/s/tuleva/")
+    assert r.status_code == 403
+    assert client.post("/s/tuleva/").status_code == 403
+    create_survey(small, "mennyt", opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1))
+    r = client.get("/s/mennyt/")
+    assert r.status_code == 410
+    assert Draft.objects.filter(survey__slug__in=["tuleva", "mennyt"]).count() == 0
+
+
+def test_closing_stops_a_draft(client, survey):
+    base = base_of(start(client))
+    survey.closes_at = timezone.now() - timedelta(minutes=1)
+    survey.save()
+    r = client.post(base + "1/", {"action": "next", "org_type": "kunta"})
+    assert r.status_code == 410
+    assert Response.objects.count() == 0
+
+
+def test_the_2024_survey_renders_every_page(client, registry_db):
+    create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024")
+    base = base_of(start(client, "mll-2024"))
+    html = client.get(base + "1/").content.decode()
+    assert "Organisaatio, jossa työskentelet" in html
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "asiantuntija"})
+    html = client.get(base + "2/").content.decode()
+    assert html.count("<option value=\"hva:") == 22 and "kunta:" not in html
+    for page in range(3, 9):
+        r = client.get(f"{base}{page}/")
+        assert r.status_code == 200, page
+    html = client.get(base + "5/").content.decode()
+    assert html.count('<th scope="row"') == 10  # the responsibility matrix
+    html = client.get(base + "8/").content.decode()
+    assert html.count('name="recommend"') == 11
+
+
+def test_no_ip_address_is_stored():
+    from django.apps import apps
+
+    fields = [f.name for m in apps.get_models() if m._meta.app_label in ("collect", "surveys", "partners") for f in m._meta.fields]
+    assert not any("ip" == f or "ip_" in f or "user_agent" in f for f in fields)

@@ -1,0 +1,57 @@
+"""Tests that need a real server database. They skip only when DATABASE_URL is unset; CI always sets it."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from luotain.web.collect.models import Response
+from luotain.web.collect.services import save_page, start_draft, submit_response
+from luotain.web.partners.services import seed_registry
+from luotain.web.surveys.services import create_survey
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="needs PostgreSQL: set DATABASE_URL",
+)
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_draft_store_one_response(small):
+    seed_registry()
+    survey = create_survey(small, "rinnakkain")
+    draft, _token = start_draft(survey)
+    answers = {"org_type": "kunta", "organisation": "kunta:091", "grid/a": "kunta", "grid/b": "kunta", "recommend": 8}
+    for section in small.sections:
+        owned = {c.name for q in section.questions for c in q.columns()}
+        save_page(draft, section, {k: v for k, v in answers.items() if k in owned}, 1)
+
+    barrier = threading.Barrier(6)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            results.append(submit_response(draft.pk).pk)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Response.objects.filter(survey=survey).count() == 1
