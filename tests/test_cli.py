@@ -38,7 +38,9 @@ def test_validate_good_and_bad(write_file, capsys):
 
 def test_validate_runs_as_a_command(write_file):
     bad = write_file("id: x\n")
-    result = subprocess.run([sys.executable, "-m", "luotain.cli", "validate", str(bad)], capture_output=True, text=True)
+    result = subprocess.run(  # noqa: S603 - runs our own command
+        [sys.executable, "-m", "luotain.cli", "validate", str(bad)], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "'title' is missing" in result.stderr and "Traceback" not in result.stderr
 
@@ -46,11 +48,27 @@ def test_validate_runs_as_a_command(write_file):
 def test_report_from_files(tmp_path, mll, capsys):
     responses = tmp_path / "r.csv"
     responses.write_text(to_csv_text(mll, generate().records), encoding="utf-8")
-    assert main(["report", "--questionnaire", TEMPLATE, "--responses", str(responses), "--out", str(tmp_path / "out")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--questionnaire",
+                TEMPLATE,
+                "--responses",
+                str(responses),
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "out" / "mll-kumppanikysely-2024.html").read_text(encoding="utf-8")
     assert "NPS 82" in html
     responses.write_text("response_id,recommend\nx,12\n", encoding="utf-8")
-    assert main(["report", "--questionnaire", TEMPLATE, "--responses", str(responses), "--out", str(tmp_path)]) == 2
+    assert (
+        main(["report", "--questionnaire", TEMPLATE, "--responses", str(responses), "--out", str(tmp_path)])
+        == 2
+    )
     assert "line 2, column 'recommend': 12 is above the maximum 10" in capsys.readouterr().err
 
 

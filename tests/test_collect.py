@@ -70,17 +70,33 @@ def test_answer_the_whole_survey_page_by_page(client, survey):
     assert '<table class="matrix">' in html and '<th scope="row"' in html
     r = client.post(
         base + "4/",
-        {"action": "next", "grid/a": "kunta", "grid/b": "molemmat", "forms": ["x", "muu"],
-         "forms/other": "Yhteiset tapahtumat", "agree": "3", "recommend": "9", "comments": "Kiitos!"},
+        {
+            "action": "next",
+            "grid/a": "kunta",
+            "grid/b": "molemmat",
+            "forms": ["x", "muu"],
+            "forms/other": "Yhteiset tapahtumat",
+            "agree": "3",
+            "recommend": "9",
+            "comments": "Kiitos!",
+        },
     )
     assert r.status_code == 302 and r["Location"].endswith("/kiitos/")
     thanks = client.get(r["Location"])
     assert thanks.status_code == 200
     stored = Response.objects.get()
     assert stored.answers == {
-        "org_type": "kunta", "role": "johto", "organisation": "kunta:091", "kunta_only": 12,
-        "grid/a": "kunta", "grid/b": "molemmat", "forms": ["x", "muu"], "forms/other": "Yhteiset tapahtumat",
-        "agree": 3, "recommend": 9, "comments": "Kiitos!",
+        "org_type": "kunta",
+        "role": "johto",
+        "organisation": "kunta:091",
+        "kunta_only": 12,
+        "grid/a": "kunta",
+        "grid/b": "molemmat",
+        "forms": ["x", "muu"],
+        "forms/other": "Yhteiset tapahtumat",
+        "agree": 3,
+        "recommend": 9,
+        "comments": "Kiitos!",
     }
 
 
@@ -113,7 +129,9 @@ def test_validation_errors_are_shown_beside_the_field_and_keep_what_was_typed(cl
     assert 'value="paljon"' in html and 'aria-invalid="true"' in html
     client.post(base + "3/", {"action": "next", "kunta_only": "3"})
     long_text = "x" * 201
-    r = client.post(base + "4/", {"action": "next", "grid/a": "kunta", "recommend": "5", "comments": long_text})
+    r = client.post(
+        base + "4/", {"action": "next", "grid/a": "kunta", "recommend": "5", "comments": long_text}
+    )
     html = r.content.decode()
     assert 'id="q-grid--b-error"' in html  # the unanswered required row
     assert long_text in html  # the too long text is kept for editing
@@ -199,7 +217,7 @@ def test_the_2024_survey_renders_every_page(client, registry_db):
     assert "Organisaatio, jossa työskentelet" in html
     client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "asiantuntija"})
     html = client.get(base + "2/").content.decode()
-    assert html.count("<option value=\"hva:") == 22 and "kunta:" not in html
+    assert html.count('<option value="hva:') == 22 and "kunta:" not in html
     for page in range(3, 9):
         r = client.get(f"{base}{page}/")
         assert r.status_code == 200, page
@@ -212,5 +230,10 @@ def test_the_2024_survey_renders_every_page(client, registry_db):
 def test_no_ip_address_is_stored():
     from django.apps import apps
 
-    fields = [f.name for m in apps.get_models() if m._meta.app_label in ("collect", "surveys", "partners") for f in m._meta.fields]
-    assert not any("ip" == f or "ip_" in f or "user_agent" in f for f in fields)
+    fields = [
+        f.name
+        for m in apps.get_models()
+        if m._meta.app_label in ("collect", "surveys", "partners")
+        for f in m._meta.fields
+    ]
+    assert not any(f == "ip" or "ip_" in f or "user_agent" in f for f in fields)

@@ -50,13 +50,24 @@ def test_recommendation(figures):
 
 PUBLISHED = {
     "molemmat": {
-        "ngo_coordination": 86, "meeting_place_cooperation": 86, "premises": 79,
-        "district_cooperation": 72, "local_association_cooperation": 61,
+        "ngo_coordination": 86,
+        "meeting_place_cooperation": 86,
+        "premises": 79,
+        "district_cooperation": 72,
+        "local_association_cooperation": 61,
     },
-    "kunta": {"local_association_cooperation": 30, "local_activity_grant": 30, "childcare_grant": 23, "premises": 16},
+    "kunta": {
+        "local_association_cooperation": 30,
+        "local_activity_grant": 30,
+        "childcare_grant": 23,
+        "premises": 16,
+    },
     "hyvinvointialue": {
-        "prof_meeting_places_grant": 27, "support_person_grant": 23, "district_cooperation": 18,
-        "volunteer_coordination_grant": 18, "childcare_grant": 15,
+        "prof_meeting_places_grant": 27,
+        "support_person_grant": 23,
+        "district_cooperation": 18,
+        "volunteer_coordination_grant": 18,
+        "childcare_grant": 15,
     },
     "en_osaa_sanoa": {"volunteer_coordination_grant": 23, "childcare_grant": 18},
 }

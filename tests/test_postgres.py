@@ -29,7 +29,13 @@ def test_concurrent_submits_of_one_draft_store_one_response(small):
     seed_registry()
     survey = create_survey(small, "rinnakkain")
     draft, _token = start_draft(survey)
-    answers = {"org_type": "kunta", "organisation": "kunta:091", "grid/a": "kunta", "grid/b": "kunta", "recommend": 8}
+    answers = {
+        "org_type": "kunta",
+        "organisation": "kunta:091",
+        "grid/a": "kunta",
+        "grid/b": "kunta",
+        "recommend": 8,
+    }
     for section in small.sections:
         owned = {c.name for q in section.questions for c in q.columns()}
         save_page(draft, section, {k: v for k, v in answers.items() if k in owned}, 1)
@@ -42,7 +48,7 @@ def test_concurrent_submits_of_one_draft_store_one_response(small):
         try:
             barrier.wait()
             results.append(submit_response(draft.pk).pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

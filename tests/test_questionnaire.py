@@ -33,7 +33,14 @@ def test_the_2024_template_has_the_fixed_ids(mll):
     assert isinstance(mll.question("org_type"), SingleChoice)
     assert mll.question("org_type").option_ids() == ("hyvinvointialue", "kunta")
     assert isinstance(mll.question("organisation"), OrganisationPicker)
-    for qid in ("role", "cooperation_status", "cooperation_wishes", "funding_secured", "mll_image", "awareness"):
+    for qid in (
+        "role",
+        "cooperation_status",
+        "cooperation_wishes",
+        "funding_secured",
+        "mll_image",
+        "awareness",
+    ):
         mll.question(qid)
     assert isinstance(mll.question("recommend"), Recommendation)
     matrix = mll.question("responsibilities")
@@ -56,8 +63,14 @@ def test_the_2024_template_has_the_fixed_ids(mll):
 def test_the_2024_template_covers_the_reports_questions(mll):
     ids = {q.id for q in mll.questions()}
     expected = {
-        "family_centre_org", "meeting_place_org", "cooperation_forms", "importance_families",
-        "importance_professionals", "development_ideas", "cooperation_experience", "comments",
+        "family_centre_org",
+        "meeting_place_org",
+        "cooperation_forms",
+        "importance_families",
+        "importance_professionals",
+        "development_ideas",
+        "cooperation_experience",
+        "comments",
         "family_centre_partner",
     }
     assert expected <= ids
@@ -72,12 +85,30 @@ def test_the_template_validates_against_the_generated_json_schema():
     jsonschema.validate(data, schema)
     json.dumps(schema)  # serialisable
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"id": "x", "title": "t", "sections": [{"id": "s", "title": "s", "questions": [{"id": "q", "type": "slider", "text": "t"}]}]}, schema)
+        jsonschema.validate(
+            {
+                "id": "x",
+                "title": "t",
+                "sections": [
+                    {"id": "s", "title": "s", "questions": [{"id": "q", "type": "slider", "text": "t"}]}
+                ],
+            },
+            schema,
+        )
 
 
 def test_every_question_type_loads(small):
     types = {q.type_name for q in small.questions()}
-    assert types == {"single_choice", "organisation", "number", "matrix", "multiple_choice", "rating", "recommendation", "text"}
+    assert types == {
+        "single_choice",
+        "organisation",
+        "number",
+        "matrix",
+        "multiple_choice",
+        "rating",
+        "recommendation",
+        "text",
+    }
     assert small.title.get("sv") == "En liten enkät"
     assert small.question("role").columns()[1].name == "role/other"
     assert [c.name for c in small.question("grid").columns()] == ["grid/a", "grid/b"]
@@ -156,7 +187,9 @@ def test_bad_ids_and_bad_yaml():
     assert "is not a valid id" in problems[0]
     problems = problems_of("id: t\ntitle: [unclosed\n")
     assert problems[0].startswith("bad.yaml:") and "not valid YAML" in problems[0]
-    assert problems_of("- just a list\n") == ["bad.yaml:1: the file must be a mapping with 'id', 'title', 'sections'"]
+    assert problems_of("- just a list\n") == [
+        "bad.yaml:1: the file must be a mapping with 'id', 'title', 'sections'"
+    ]
 
 
 def test_organisation_picker_needs_an_organisation_type_question():

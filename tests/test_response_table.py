@@ -24,8 +24,17 @@ def test_layout(small):
     rec = ResponseRecord(
         "r1",
         datetime(2024, 5, 20, 10, 0, tzinfo=UTC),
-        {"org_type": "kunta", "role": "muu", "role/other": "Rehtori, \"koulu\"", "grid/a": "kunta",
-         "forms": ["x", "muu"], "forms/other": "Rivi\nvaihto", "agree": 3, "recommend": 10, "kunta_only": 12},
+        {
+            "org_type": "kunta",
+            "role": "muu",
+            "role/other": 'Rehtori, "koulu"',
+            "grid/a": "kunta",
+            "forms": ["x", "muu"],
+            "forms/other": "Rivi\nvaihto",
+            "agree": 3,
+            "recommend": 10,
+            "kunta_only": 12,
+        },
     )
     text = to_csv_text(small, [rec])
     lines = text.splitlines()
@@ -33,7 +42,9 @@ def test_layout(small):
         "response_id,submitted_at,org_type,role,role/other,organisation,kunta_only,grid/a,grid/b,forms,"
         "forms/other,agree,recommend,comments"
     )
-    assert lines[1].startswith('r1,2024-05-20T10:00:00+00:00,kunta,muu,"Rehtori, ""koulu""",,12,kunta,,x muu,"Rivi')
+    assert lines[1].startswith(
+        'r1,2024-05-20T10:00:00+00:00,kunta,muu,"Rehtori, ""koulu""",,12,kunta,,x muu,"Rivi'
+    )
     assert read_csv(small, io.StringIO(text))[0].answers == rec.answers
 
 
@@ -78,7 +89,9 @@ def test_a_byte_order_mark_and_blank_lines_are_accepted(small):
     assert records[0].answers == {"org_type": "kunta"}
 
 
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=50).map(str.strip)
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=50
+).map(str.strip)
 
 
 @settings(max_examples=60, deadline=None)

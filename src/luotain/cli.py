@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from luotain.questionnaire import QuestionnaireError, builtin_templates, json_schema, load_questionnaire
 from luotain.responses import TableError
@@ -14,7 +16,8 @@ from luotain.responses import TableError
 EXIT_BAD_INPUT = 2
 
 
-def _web():  # type: ignore[no-untyped-def]
+def _web() -> Any:
+    """The database side of the command, with Django set up (imported only when needed)."""
     from luotain.web import commands
 
     commands.setup()
@@ -119,9 +122,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not (args.questionnaire and args.responses):
             print("error: --questionnaire and --responses go together", file=sys.stderr)
             return EXIT_BAD_INPUT
+        from luotain.registry import default_registry
         from luotain.report.first import render_html
         from luotain.responses import read_csv
-        from luotain.registry import default_registry
 
         try:
             questionnaire = load_questionnaire(args.questionnaire)
@@ -155,21 +158,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func, help_text: str, description: str | None = None) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, description: str | None = None
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=description or help_text)
         p.set_defaults(func=func)
         return p
 
-    p = add("validate", cmd_validate, "check a questionnaire file",
-            "Check a questionnaire file (YAML). Prints a summary, or every problem with its line and question.")
+    p = add(
+        "validate",
+        cmd_validate,
+        "check a questionnaire file",
+        "Check a questionnaire file (YAML). Prints a summary, or every problem with its line and question.",
+    )
     p.add_argument("file", help="questionnaire YAML file")
 
     add("schema", cmd_schema, "print the JSON Schema of questionnaire files")
     add("templates", cmd_templates, "list the built-in questionnaires")
 
-    p = add("demo", cmd_demo, "set up the 2024 MLL partner survey with 80 demo answers",
-            "Create the database, load the built-in 2024 partner survey and its 80 demo answers, create a staff "
-            "user (password from LUOTAIN_DEMO_PASSWORD, else generated and printed) and write the report.")
+    p = add(
+        "demo",
+        cmd_demo,
+        "set up the 2024 MLL partner survey with 80 demo answers",
+        "Create the database, load the built-in 2024 partner survey and its 80 demo answers, create a staff "
+        "user (password from LUOTAIN_DEMO_PASSWORD, else generated and printed) and write the report.",
+    )
     p.add_argument("--serve", action="store_true", help="then serve the site")
     p.add_argument("--out", default="out", help="report folder (default: out)")
     p.add_argument("--host", default="127.0.0.1")
@@ -183,9 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="questionnaire YAML file")
     p.add_argument("--slug", required=True, help="the survey's link name: /s/SLUG/")
 
-    p = add("import-responses", cmd_import, "import responses from a response-table CSV",
-            "Import responses from a CSV in the response-table layout (docs/response-table.md). Every row is "
-            "checked first; if any cell is wrong nothing is imported and the problems are listed.")
+    p = add(
+        "import-responses",
+        cmd_import,
+        "import responses from a response-table CSV",
+        "Import responses from a CSV in the response-table layout (docs/response-table.md). Every row is "
+        "checked first; if any cell is wrong nothing is imported and the problems are listed.",
+    )
     p.add_argument("file", help="CSV file")
     p.add_argument("--survey", required=True, help="survey link name")
 
@@ -193,9 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--survey", required=True, help="survey link name")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
 
-    p = add("report", cmd_report, "write the HTML report",
-            "Write the HTML report with counts and percentages of every question, each with its n, for a survey "
-            "in the database (--survey) or from files (--questionnaire and --responses).")
+    p = add(
+        "report",
+        cmd_report,
+        "write the HTML report",
+        "Write the HTML report with counts and percentages of every question, each with its n, for a survey "
+        "in the database (--survey) or from files (--questionnaire and --responses).",
+    )
     p.add_argument("--survey", default="mll-2024", help="survey link name (default: mll-2024)")
     p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
     p.add_argument("--responses", help="response-table CSV (with --questionnaire)")

@@ -72,7 +72,11 @@ def question_figures(question: QuestionBase, records: Sequence[ResponseRecord]) 
             if any(question.row_column(row.id) in r.answers for row in question.rows):
                 answered_any += 1
         for row in question.rows:
-            values = [r.answers[question.row_column(row.id)] for r in records if question.row_column(row.id) in r.answers]
+            values = [
+                r.answers[question.row_column(row.id)]
+                for r in records
+                if question.row_column(row.id) in r.answers
+            ]
             rows[row.id] = Distribution(len(values), dict(Counter(values)))
         return QuestionFigures(question, answered_any, total - answered_any, rows=rows)
     values = [r.answers[question.id] for r in records if question.id in r.answers]
@@ -102,5 +106,7 @@ def question_figures(question: QuestionBase, records: Sequence[ResponseRecord]) 
     return figures
 
 
-def all_figures(questionnaire: Questionnaire, records: Sequence[ResponseRecord]) -> dict[str, QuestionFigures]:
+def all_figures(
+    questionnaire: Questionnaire, records: Sequence[ResponseRecord]
+) -> dict[str, QuestionFigures]:
     return {q.id: question_figures(q, records) for q in questionnaire.questions()}

@@ -59,8 +59,10 @@ def parse_questionnaire(text: str, filename: str = "<questionnaire>") -> Questio
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise QuestionnaireError([Problem(filename, line, None, f"not valid YAML: {reason}")]) from None
-    if not isinstance(data, dict):
-        raise QuestionnaireError([Problem(filename, 1, None, "the file must be a mapping with 'id', 'title', 'sections'")])
+    if not isinstance(data, dict) or node is None:
+        raise QuestionnaireError(
+            [Problem(filename, 1, None, "the file must be a mapping with 'id', 'title', 'sections'")]
+        )
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
@@ -139,9 +141,9 @@ def _strip_union_tags(loc: list[Any], data: Any) -> list[Any]:
     path: list[Any] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part not in current:
-            if current.get("type") == part or part in QUESTION_TYPES or part == "function-before[_plain_string_is_finnish(), Text]":
-                continue
+        is_tag = isinstance(current, dict) and isinstance(part, str) and part not in current
+        if is_tag and (current.get("type") == part or part in QUESTION_TYPES or part.startswith("function-")):
+            continue
         path.append(part)
         try:
             current = current[part]

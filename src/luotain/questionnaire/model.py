@@ -325,7 +325,16 @@ class Number(QuestionBase):
         ]
 
 
-ORGANISATION_TYPES = ("hyvinvointialue", "kunta")
+OrgType = Literal["hyvinvointialue", "kunta"]
+ORGANISATION_TYPES: tuple[OrgType, ...] = ("hyvinvointialue", "kunta")
+
+
+def _all_org_types() -> list[OrgType]:
+    return list(ORGANISATION_TYPES)
+
+
+def _finnish_only() -> list[Language]:
+    return ["fi"]
 
 
 class OrganisationPicker(QuestionBase):
@@ -340,7 +349,7 @@ class OrganisationPicker(QuestionBase):
     type_question: str | None = Field(
         default=None, description="A single choice whose option ids are organisation types."
     )
-    types: list[Literal["hyvinvointialue", "kunta"]] = Field(default_factory=lambda: list(ORGANISATION_TYPES))
+    types: list[OrgType] = Field(default_factory=_all_org_types)
 
     def columns(self) -> list[Column]:
         return [Column(name=self.id, question_id=self.id, kind="organisation")]
@@ -348,7 +357,16 @@ class OrganisationPicker(QuestionBase):
 
 QUESTION_TYPES: dict[str, type[QuestionBase]] = {
     cls.type_name: cls
-    for cls in (SingleChoice, MultipleChoice, Matrix, Rating, Recommendation, OpenText, Number, OrganisationPicker)
+    for cls in (
+        SingleChoice,
+        MultipleChoice,
+        Matrix,
+        Rating,
+        Recommendation,
+        OpenText,
+        Number,
+        OrganisationPicker,
+    )
 }
 
 Question = Annotated[
@@ -372,7 +390,7 @@ class Questionnaire(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Text
-    languages: list[Language] = Field(default_factory=lambda: ["fi"])
+    languages: list[Language] = Field(default_factory=_finnish_only)
     intro: Text | None = None
     thanks: Text | None = None
     disclosure_threshold: int = Field(default=5, ge=1, description="Smallest group shown in a breakdown.")
@@ -427,14 +445,18 @@ def _check_condition(where: str, cond: Condition, earlier: dict[str, QuestionBas
         return []
     bad = [str(v) for v in cond.values() if str(v) not in allowed]
     if bad:
-        return [f"{where}: show_if value {', '.join(repr(b) for b in bad)} is not an option of '{cond.question}'"]
+        return [
+            f"{where}: show_if value {', '.join(repr(b) for b in bad)} is not an option of '{cond.question}'"
+        ]
     return []
 
 
 def _check_type_question(q: OrganisationPicker, seen: dict[str, QuestionBase]) -> list[str]:
     target = seen.get(q.type_question or "")
     if not isinstance(target, SingleChoice):
-        return [f"question '{q.id}': type_question '{q.type_question}' is not an earlier single choice question"]
+        return [
+            f"question '{q.id}': type_question '{q.type_question}' is not an earlier single choice question"
+        ]
     unknown = sorted(set(target.option_ids()) - set(ORGANISATION_TYPES))
     if unknown:
         return [
@@ -448,4 +470,3 @@ def _require_unique(ids: list[str], what: str) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate {what} id {', '.join(repr(d) for d in dupes)}")
-

@@ -101,4 +101,12 @@ def default_registry() -> Registry:
     return Registry(orgs, districts, of_county)
 
 
-__all__ = ["District", "OrgKind", "Organisation", "Registry", "county_code", "default_registry", "municipality_code"]
+__all__ = [
+    "District",
+    "OrgKind",
+    "Organisation",
+    "Registry",
+    "county_code",
+    "default_registry",
+    "municipality_code",
+]

@@ -12,7 +12,14 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from luotain.analysis.frequencies import QuestionFigures, all_figures
-from luotain.questionnaire import Matrix, MultipleChoice, OrganisationPicker, Questionnaire, Rating, SingleChoice
+from luotain.questionnaire import (
+    Matrix,
+    MultipleChoice,
+    OrganisationPicker,
+    Questionnaire,
+    Rating,
+    SingleChoice,
+)
 from luotain.registry import Registry, default_registry
 from luotain.responses import ResponseRecord
 
@@ -20,7 +27,12 @@ from .numbers import number, percent
 
 
 def _environment() -> Environment:
-    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["pct"] = percent
     env.filters["num"] = number
     return env
@@ -36,25 +48,40 @@ def render_html(
     registry = registry or default_registry()
     figures = all_figures(questionnaire, records)
     sections = [
-        {"title": s.title.get(lang), "questions": [_question(figures[q.id], registry, lang) for q in s.questions]}
+        {
+            "title": s.title.get(lang),
+            "questions": [_question(figures[q.id], registry, lang) for q in s.questions],
+        }
         for s in questionnaire.sections
     ]
     source = (resources.files("luotain.report") / "templates" / "first.html.j2").read_text(encoding="utf-8")
-    return _environment().from_string(source).render(
-        title=questionnaire.title.get(lang), n=len(records), sections=sections, lang=lang
+    return (
+        _environment()
+        .from_string(source)
+        .render(title=questionnaire.title.get(lang), n=len(records), sections=sections, lang=lang)
     )
 
 
 def _question(f: QuestionFigures, registry: Registry, lang: str) -> dict[str, Any]:
     q = f.question
-    item: dict[str, Any] = {"id": q.id, "text": q.text.get(lang), "type": q.type_name, "n": f.n, "skipped": f.skipped, "f": f}
+    item: dict[str, Any] = {
+        "id": q.id,
+        "text": q.text.get(lang),
+        "type": q.type_name,
+        "n": f.n,
+        "skipped": f.skipped,
+        "f": f,
+    }
     if isinstance(q, SingleChoice | MultipleChoice) and f.distribution:
         d = f.distribution
         item["rows"] = [(o.label.get(lang), d.counts.get(o.id, 0), d.percent(o.id)) for o in q.options]
         item["multiple"] = isinstance(q, MultipleChoice)
     elif isinstance(q, Rating) and f.distribution:
         d = f.distribution
-        item["rows"] = [(f"{p.value} {p.label.get(lang)}", d.counts.get(str(p.value), 0), d.percent(str(p.value))) for p in q.points]
+        item["rows"] = [
+            (f"{p.value} {p.label.get(lang)}", d.counts.get(str(p.value), 0), d.percent(str(p.value)))
+            for p in q.points
+        ]
     elif q.type_name == "recommendation" and f.distribution:
         d = f.distribution
         item["rows"] = [(str(v), d.counts.get(str(v), 0), d.percent(str(v))) for v in range(11)]

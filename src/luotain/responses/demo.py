@@ -31,15 +31,33 @@ N_MUNICIPALITIES = 34
 # Rows of the responsibility matrix: (n answered, counts). Percentages are of those who answered the row.
 RESPONSIBILITIES: dict[str, dict[str, int]] = {
     # hyvinvointialue 21/79 = 27 %
-    "prof_meeting_places_grant": {"molemmat": 40, "hyvinvointialue": 21, "kunta": 10, "en_osaa_sanoa": 7, "ei_kummallekaan": 1},
+    "prof_meeting_places_grant": {
+        "molemmat": 40,
+        "hyvinvointialue": 21,
+        "kunta": 10,
+        "en_osaa_sanoa": 7,
+        "ei_kummallekaan": 1,
+    },
     # hyvinvointialue 18/79 = 23 %
-    "support_person_grant": {"molemmat": 44, "hyvinvointialue": 18, "kunta": 8, "en_osaa_sanoa": 7, "ei_kummallekaan": 2},
+    "support_person_grant": {
+        "molemmat": 44,
+        "hyvinvointialue": 18,
+        "kunta": 8,
+        "en_osaa_sanoa": 7,
+        "ei_kummallekaan": 2,
+    },
     # molemmat 57/79 = 72 %, hyvinvointialue 14/79 = 18 %
     "district_cooperation": {"molemmat": 57, "hyvinvointialue": 14, "kunta": 3, "en_osaa_sanoa": 5},
     # hyvinvointialue 14/79 = 18 %, en osaa sanoa 18/79 = 23 %
     "volunteer_coordination_grant": {"molemmat": 40, "hyvinvointialue": 14, "kunta": 7, "en_osaa_sanoa": 18},
     # kunta 18/79 = 23 %, hyvinvointialue 12/79 = 15 %, en osaa sanoa 14/79 = 18 %
-    "childcare_grant": {"molemmat": 33, "kunta": 18, "hyvinvointialue": 12, "en_osaa_sanoa": 14, "ei_kummallekaan": 2},
+    "childcare_grant": {
+        "molemmat": 33,
+        "kunta": 18,
+        "hyvinvointialue": 12,
+        "en_osaa_sanoa": 14,
+        "ei_kummallekaan": 2,
+    },
     # molemmat 69/80 = 86 %
     "ngo_coordination": {"molemmat": 69, "hyvinvointialue": 4, "kunta": 3, "en_osaa_sanoa": 4},
     # molemmat 69/80 = 86 %
@@ -47,7 +65,13 @@ RESPONSIBILITIES: dict[str, dict[str, int]] = {
     # molemmat 48/79 = 61 %, kunta 24/79 = 30 %
     "local_association_cooperation": {"molemmat": 48, "kunta": 24, "hyvinvointialue": 2, "en_osaa_sanoa": 5},
     # kunta 24/79 = 30 %
-    "local_activity_grant": {"molemmat": 45, "kunta": 24, "hyvinvointialue": 4, "en_osaa_sanoa": 5, "ei_kummallekaan": 1},
+    "local_activity_grant": {
+        "molemmat": 45,
+        "kunta": 24,
+        "hyvinvointialue": 4,
+        "en_osaa_sanoa": 5,
+        "ei_kummallekaan": 1,
+    },
     # molemmat 63/80 = 79 %, kunta 13/80 = 16 %
     "premises": {"molemmat": 63, "kunta": 13, "hyvinvointialue": 1, "en_osaa_sanoa": 3},
 }
@@ -63,26 +87,68 @@ ROLE_OTHER = ["Kehittämispäällikkö", "Suunnittelija"]
 
 # Weights for what the report shows only as charts without numbers.
 FAMILY_CENTRE_ORG = {"hyvinvointialue": 38, "yhdessa": 30, "kunta": 4, "kesken": 16, "en_osaa_sanoa": 12}
-MEETING_PLACE_ORG = {"hyvinvointialue": 18, "kunta": 22, "yhdessa": 30, "jarjestot": 14, "kesken": 10, "en_osaa_sanoa": 6}
+MEETING_PLACE_ORG = {
+    "hyvinvointialue": 18,
+    "kunta": 22,
+    "yhdessa": 30,
+    "jarjestot": 14,
+    "kesken": 10,
+    "en_osaa_sanoa": 6,
+}
 COOPERATION_FORMS = {
-    "ohjaus": 0.85, "verkosto": 0.8, "asiantuntija": 0.45, "suunnittelu": 0.35, "tapahtumat": 0.4,
-    "tilat": 0.3, "avustukset": 0.35, "koulutus": 0.2, "tiedotus": 0.3,
+    "ohjaus": 0.85,
+    "verkosto": 0.8,
+    "asiantuntija": 0.45,
+    "suunnittelu": 0.35,
+    "tapahtumat": 0.4,
+    "tilat": 0.3,
+    "avustukset": 0.35,
+    "koulutus": 0.2,
+    "tiedotus": 0.3,
 }
 AWARENESS = {
-    "perhekahvilat": 0.9, "lastenhoito": 0.82, "lnpuhelin": 0.78, "tapahtumat": 0.74, "tukihenkilo": 0.7,
-    "kerhot": 0.6, "kohtaamispaikat": 0.58, "vanhempainryhmat": 0.45, "vanhempainpuhelin": 0.42,
-    "vanhempainnetti": 0.35, "nuortennetti": 0.3, "kaverit": 0.4, "tukioppilas": 0.38, "kiusaaminen": 0.36,
-    "mediakasvatus": 0.2, "isatoiminta": 0.18, "vapaaehtoiskoulutus": 0.4, "ammattilaiskoulutus": 0.32,
-    "seminaarit": 0.3, "vaikuttaminen": 0.34,
+    "perhekahvilat": 0.9,
+    "lastenhoito": 0.82,
+    "lnpuhelin": 0.78,
+    "tapahtumat": 0.74,
+    "tukihenkilo": 0.7,
+    "kerhot": 0.6,
+    "kohtaamispaikat": 0.58,
+    "vanhempainryhmat": 0.45,
+    "vanhempainpuhelin": 0.42,
+    "vanhempainnetti": 0.35,
+    "nuortennetti": 0.3,
+    "kaverit": 0.4,
+    "tukioppilas": 0.38,
+    "kiusaaminen": 0.36,
+    "mediakasvatus": 0.2,
+    "isatoiminta": 0.18,
+    "vapaaehtoiskoulutus": 0.4,
+    "ammattilaiskoulutus": 0.32,
+    "seminaarit": 0.3,
+    "vaikuttaminen": 0.34,
 }
 # Importance rows: the share answering "erittäin tärkeä" (the rest mostly "melko tärkeä").
 IMPORTANCE_FAMILIES = {
-    "perhekahvilat": 0.88, "tapahtumat": 0.8, "lnpuhelin": 0.79, "kerhot": 0.74, "kohtaamispaikat": 0.72,
-    "lastenhoito": 0.66, "tukihenkilo": 0.64, "vanhempainryhmat": 0.6, "vanhempainpuhelin": 0.55,
-    "kaverit": 0.5, "tukioppilas": 0.48, "kiusaaminen": 0.62,
+    "perhekahvilat": 0.88,
+    "tapahtumat": 0.8,
+    "lnpuhelin": 0.79,
+    "kerhot": 0.74,
+    "kohtaamispaikat": 0.72,
+    "lastenhoito": 0.66,
+    "tukihenkilo": 0.64,
+    "vanhempainryhmat": 0.6,
+    "vanhempainpuhelin": 0.55,
+    "kaverit": 0.5,
+    "tukioppilas": 0.48,
+    "kiusaaminen": 0.62,
 }
 IMPORTANCE_PROFESSIONALS = {
-    "koulutukset": 0.7, "seminaarit": 0.6, "materiaalit": 0.45, "konsultaatio": 0.4, "verkostot": 0.5,
+    "koulutukset": 0.7,
+    "seminaarit": 0.6,
+    "materiaalit": 0.45,
+    "konsultaatio": 0.4,
+    "verkostot": 0.5,
 }
 EXPERIENCE = {"verkosto": 0.7, "asiantuntija": 0.66, "toiminta": 0.68, "suunnittelu": 0.42, "tiedotus": 0.45}
 FAMILY_CENTRE_PARTNER = {5: 55, 4: 18, 3: 5, 2: 1}
@@ -91,7 +157,8 @@ FAMILY_CENTRE_PARTNER = {5: 55, 4: 18, 3: 5, 2: 1}
 WISH_THEMES: dict[str, list[str]] = {
     "kohtaamispaikat": [
         "Perhekahviloita toivoisimme lisää myös pienempiin taajamiin.",
-        "Kohtaamispaikkatoimintaa voisi laajentaa iltoihin ja viikonloppuihin, jolloin työssäkäyvät vanhemmat pääsevät mukaan.",
+        "Kohtaamispaikkatoimintaa voisi laajentaa iltoihin ja viikonloppuihin, jolloin työssäkäyvät "
+        "vanhemmat pääsevät mukaan.",
         "Yhteinen perhekahvila perhekeskuksen tiloihin olisi hyvä lisä.",
     ],
     "vertaistuki": [
@@ -138,15 +205,35 @@ WISH_THEMES: dict[str, list[str]] = {
     ],
 }
 WISH_WEIGHTS = {
-    "kohtaamispaikat": 11, "vertaistuki": 9, "nuoret": 7, "vanhemmuus": 6, "kiusaaminen": 5, "kerhot": 4,
-    "kriisit": 4, "kotiin_vietava": 3, "maahanmuuttajat": 3, "loma_aika": 2, "muut": 3,
+    "kohtaamispaikat": 11,
+    "vertaistuki": 9,
+    "nuoret": 7,
+    "vanhemmuus": 6,
+    "kiusaaminen": 5,
+    "kerhot": 4,
+    "kriisit": 4,
+    "kotiin_vietava": 3,
+    "maahanmuuttajat": 3,
+    "loma_aika": 2,
+    "muut": 3,
 }
 WISH_OPENERS = ["", "Toivoisimme: ", "Meillä on tarve: ", "Ainakin näitä: "]
 
 IMAGE_WORDS = [
-    "vastuullinen", "asiantunteva", "yhteistyökykyinen", "arjen tukija", "helposti lähestyttävä",
-    "lasten oikeuksien puolustaja", "laadukas", "saavutettava", "turvallinen", "tukee vanhemmuutta",
-    "pitkäjänteinen", "luotettava", "vapaaehtoistoiminnan osaaja", "lämmin",
+    "vastuullinen",
+    "asiantunteva",
+    "yhteistyökykyinen",
+    "arjen tukija",
+    "helposti lähestyttävä",
+    "lasten oikeuksien puolustaja",
+    "laadukas",
+    "saavutettava",
+    "turvallinen",
+    "tukee vanhemmuutta",
+    "pitkäjänteinen",
+    "luotettava",
+    "vapaaehtoistoiminnan osaaja",
+    "lämmin",
 ]
 OPEN_TEXTS: dict[str, list[str]] = {
     "service_paths": [
@@ -159,7 +246,8 @@ OPEN_TEXTS: dict[str, list[str]] = {
     "volunteering_role": [
         "Vapaaehtoistoiminta tuo palveluihin yhteisöllisyyttä, jota emme itse pysty tarjoamaan.",
         "Merkitys kasvaa, kun resurssit julkisella puolella vähenevät.",
-        "Erittäin tärkeä osa hyvinvoinnin edistämistä, mutta vapaaehtoiset tarvitsevat tuekseen ammattilaisia.",
+        "Erittäin tärkeä osa hyvinvoinnin edistämistä, mutta vapaaehtoiset tarvitsevat tuekseen "
+        "ammattilaisia.",
         "Täydentää palveluja, mutta ei voi korvata niitä.",
         "Vapaaehtoisten löytäminen on vaikeutunut, mikä huolettaa.",
     ],
@@ -185,7 +273,11 @@ OPEN_TEXTS: dict[str, list[str]] = {
     ],
 }
 OPEN_RATES = {
-    "service_paths": 0.7, "volunteering_role": 0.75, "impacts": 0.75, "development_ideas": 0.6, "comments": 0.3,
+    "service_paths": 0.7,
+    "volunteering_role": 0.75,
+    "impacts": 0.75,
+    "development_ideas": 0.6,
+    "comments": 0.3,
 }
 
 
@@ -214,13 +306,22 @@ def generate(seed: int = 2024, registry: Registry | None = None) -> DemoData:
         a["meeting_place_org"] = _weighted(rng, MEETING_PLACE_ORG)
         a["cooperation_forms"] = _multi(rng, COOPERATION_FORMS)
         a["awareness"] = _multi(rng, AWARENESS)
-    _deal_multi(rng, answers, "cooperation_status", COOPERATION_STATUS, ["vakiintunut", "kehittymassa", "toivomme_lisaa", "satunnaista"])
+    _deal_multi(
+        rng,
+        answers,
+        "cooperation_status",
+        COOPERATION_STATUS,
+        ["vakiintunut", "kehittymassa", "toivomme_lisaa", "satunnaista"],
+    )
     for row, counts in RESPONSIBILITIES.items():
         _deal(rng, answers, f"responsibilities/{row}", counts)
     _deal(rng, answers, "funding_secured", FUNDING_SECURED)
     _deal(rng, answers, "family_centre_partner", FAMILY_CENTRE_PARTNER)
     _deal(rng, answers, "recommend", RECOMMEND)
-    for matrix, rows in (("importance_families", IMPORTANCE_FAMILIES), ("importance_professionals", IMPORTANCE_PROFESSIONALS)):
+    for matrix, rows in (
+        ("importance_families", IMPORTANCE_FAMILIES),
+        ("importance_professionals", IMPORTANCE_PROFESSIONALS),
+    ):
         for row, top in rows.items():
             for a in answers:
                 a[f"{matrix}/{row}"] = _importance(rng, top)
@@ -241,7 +342,9 @@ def generate(seed: int = 2024, registry: Registry | None = None) -> DemoData:
             if rng.random() < OPEN_RATES[question]:
                 a[question] = rng.choice(texts)
         submitted = SURVEY_START + timedelta(minutes=rng.randrange(SURVEY_DAYS * 24 * 60))
-        data.records.append(ResponseRecord(rid, submitted, {k: v for k, v in a.items() if v not in (None, [])}))
+        data.records.append(
+            ResponseRecord(rid, submitted, {k: v for k, v in a.items() if v not in (None, [])})
+        )
     data.records.sort(key=lambda r: r.submitted_at or SURVEY_START)
     return data
 
@@ -262,7 +365,11 @@ def _deal(rng: random.Random, answers: list[dict[str, Any]], column: str, counts
 
 
 def _deal_multi(
-    rng: random.Random, answers: list[dict[str, Any]], column: str, counts: dict[str, int], order: Sequence[str]
+    rng: random.Random,
+    answers: list[dict[str, Any]],
+    column: str,
+    counts: dict[str, int],
+    order: Sequence[str],
 ) -> None:
     """Deal each option to ``count`` respondents, those with nothing chosen yet first, so that all answer."""
     chosen: list[set[str]] = [set() for _ in answers]

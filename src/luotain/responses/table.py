@@ -75,7 +75,9 @@ def parse_value(column: Column, value: Any, known_orgs: Collection[str] | None =
         items = value.split() if isinstance(value, str) else [str(v).strip() for v in value]
         unknown = [i for i in items if i not in column.options]
         if unknown:
-            raise CellError(f"{', '.join(repr(u) for u in unknown)} not an option (options: {', '.join(column.options)})")
+            raise CellError(
+                f"{', '.join(repr(u) for u in unknown)} not an option (options: {', '.join(column.options)})"
+            )
         chosen = set(items)
         return [o for o in column.options if o in chosen] or None
     if kind in ("integer", "number"):

@@ -140,9 +140,7 @@ def build_fields(
 ) -> list[Field]:
     shown = set(visible_questions(questionnaire, earlier))
     messages = {p.column: problem_message(p, questionnaire) for p in problems}
-    return [
-        _field(q, shown_values, earlier, messages, lang) for q in section.questions if q.id in shown
-    ]
+    return [_field(q, shown_values, earlier, messages, lang) for q in section.questions if q.id in shown]
 
 
 def _field(
@@ -162,7 +160,8 @@ def _field(
     if isinstance(q, SingleChoice | MultipleChoice):
         picked = set(value) if isinstance(value, list) else {value}
         f.choices = [
-            Choice(o.id, o.label.get(lang), f"{f.input_id}-{o.id}", o.id in picked, o.other) for o in q.options
+            Choice(o.id, o.label.get(lang), f"{f.input_id}-{o.id}", o.id in picked, o.other)
+            for o in q.options
         ]
         if q.other_option() is not None:
             f.other_name = q.other_column()
@@ -180,7 +179,10 @@ def _field(
                     r.text.get(lang),
                     name,
                     rid,
-                    [Choice(o.id, o.label.get(lang), f"{rid}-{o.id}", values.get(name) == o.id) for o in q.options],
+                    [
+                        Choice(o.id, o.label.get(lang), f"{rid}-{o.id}", values.get(name) == o.id)
+                        for o in q.options
+                    ],
                     messages.get(name),
                 )
             )
@@ -206,9 +208,7 @@ def _field(
         orgs = organisations_for_picker(kind if kind in q.types else None)
         group_names = {"hyvinvointialue": _("Wellbeing services counties"), "kunta": _("Municipalities")}
         for group in q.types:
-            members = [
-                Choice(o.code, o.name(lang), "", o.code == value) for o in orgs if o.kind == group
-            ]
+            members = [Choice(o.code, o.name(lang), "", o.code == value) for o in orgs if o.kind == group]
             if members:
                 f.groups.append((group_names[group], members))
     return f
@@ -233,13 +233,19 @@ def problem_message(problem: AnswerProblem, questionnaire: Questionnaire) -> str
     column = _column(questionnaire, problem.column)
     if column is not None and column.kind in ("integer", "number"):
         if column.minimum is not None and column.maximum is not None:
-            return _("Please enter a whole number from %(min)s to %(max)s.") % {
-                "min": _fmt(column.minimum),
-                "max": _fmt(column.maximum),
-            } if column.kind == "integer" else _("Please enter a number from %(min)s to %(max)s.") % {
-                "min": _fmt(column.minimum),
-                "max": _fmt(column.maximum),
-            }
+            return (
+                _("Please enter a whole number from %(min)s to %(max)s.")
+                % {
+                    "min": _fmt(column.minimum),
+                    "max": _fmt(column.maximum),
+                }
+                if column.kind == "integer"
+                else _("Please enter a number from %(min)s to %(max)s.")
+                % {
+                    "min": _fmt(column.minimum),
+                    "max": _fmt(column.maximum),
+                }
+            )
         return _("Please enter a number.")
     if column is not None and column.kind == "text":
         return _("The answer is too long: at most %(max)s characters.") % {"max": column.max_length}

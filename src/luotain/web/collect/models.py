@@ -26,19 +26,26 @@ class Draft(models.Model):
         verbose_name = _("draft")
         verbose_name_plural = _("drafts")
 
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
 
 class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     public_id = models.CharField(max_length=64)
     # One draft gives at most one response: a double click or a resent form cannot make two.
-    draft = models.OneToOneField(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response")
+    draft = models.OneToOneField(
+        Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
     answers = models.JSONField()
     submitted_at = models.DateTimeField()
     source = models.CharField(max_length=20, default="web")  # web | import | demo
 
     class Meta:
         ordering = ["submitted_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["survey", "public_id"], name="response_public_id_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "public_id"], name="response_public_id_unique")
+        ]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
 

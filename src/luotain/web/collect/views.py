@@ -32,7 +32,9 @@ def _language(request: HttpRequest, questionnaire: Questionnaire) -> str:
 
 
 def _message(request: HttpRequest, title: str, text: str, status: int, lang: str = "fi") -> HttpResponse:
-    return render(request, "collect/message.html", {"title": title, "text": text, "lang": lang}, status=status)
+    return render(
+        request, "collect/message.html", {"title": title, "text": text, "lang": lang}, status=status
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -64,7 +66,13 @@ def _closed_page(request: HttpRequest, survey: Survey, lang: str) -> HttpRespons
     title = survey.questionnaire.title.get(lang)
     if state == Survey.State.NOT_OPEN:
         opens = survey.opens_at.astimezone().strftime("%-d.%-m.%Y %H.%M") if survey.opens_at else ""
-        return _message(request, title, _("The survey is not open yet. It opens on %(date)s.") % {"date": opens}, 403, lang)
+        return _message(
+            request,
+            title,
+            _("The survey is not open yet. It opens on %(date)s.") % {"date": opens},
+            403,
+            lang,
+        )
     if state == Survey.State.CLOSED:
         return _message(request, title, _("The survey has closed. Thank you for your interest."), 410, lang)
     return None
@@ -91,7 +99,9 @@ def _unknown_link(request: HttpRequest, lang: str) -> HttpResponse:
 
 def _shown_sections(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[int]:
     shown = set(visible_questions(questionnaire, answers))
-    return [i for i, s in enumerate(questionnaire.sections, start=1) if any(q.id in shown for q in s.questions)]
+    return [
+        i for i, s in enumerate(questionnaire.sections, start=1) if any(q.id in shown for q in s.questions)
+    ]
 
 
 def _page_url(survey: Survey, token: str, page: int) -> str:
@@ -184,7 +194,18 @@ def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpRespon
         section = questionnaire.sections[number - 1]
         if request.method == "POST":
             return _post_page(request, survey, draft, token, section, number, shown, lang)
-        return _render_page(request, survey, draft, token, section, number, shown, lang, forms.display_values(draft.answers), [])
+        return _render_page(
+            request,
+            survey,
+            draft,
+            token,
+            section,
+            number,
+            shown,
+            lang,
+            forms.display_values(draft.answers),
+            [],
+        )
 
 
 def _post_page(
@@ -223,7 +244,9 @@ def _post_page(
         return HttpResponseRedirect(_page_url(survey, token, first) + "?incomplete=1")
     except services.SurveyNotOpen:
         return _closed_page(request, survey, lang) or HttpResponseRedirect(_page_url(survey, token, number))
-    return _with_cookie(HttpResponseRedirect(reverse("collect:thanks", args=[survey.slug, token])), survey, token, lang)
+    return _with_cookie(
+        HttpResponseRedirect(reverse("collect:thanks", args=[survey.slug, token])), survey, token, lang
+    )
 
 
 def _first_page_with_problem(questionnaire: Questionnaire, problems: list[Any], shown: list[int]) -> int:

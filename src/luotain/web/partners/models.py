@@ -27,7 +27,9 @@ class Organisation(models.Model):
         related_name="municipalities",
         limit_choices_to={"kind": "hyvinvointialue"},
     )
-    active = models.BooleanField(_("active"), default=True, help_text=_("Offered in the organisation picker."))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Offered in the organisation picker.")
+    )
 
     class Meta:
         ordering = ["name_fi"]

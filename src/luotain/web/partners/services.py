@@ -11,7 +11,9 @@ from .models import District, Organisation
 
 @transaction.atomic
 def seed_registry(registry: Registry | None = None) -> tuple[int, int]:
-    """Create (and count) the shipped organisations and districts that are missing; never overwrite an admin's edits."""
+    """Create (and count) the shipped organisations and districts that are missing.
+
+    Never overwrites what an administrator has edited."""
     registry = registry or default_registry()
     existing = set(Organisation.objects.values_list("code", flat=True))
     counties = [o for o in registry.organisations.values() if o.kind == "hyvinvointialue"]

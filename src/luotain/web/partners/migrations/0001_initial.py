@@ -5,44 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='hva:NN or kunta:NNN', max_length=20, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('hyvinvointialue', 'Wellbeing services county'), ('kunta', 'Municipality')], max_length=20, verbose_name='type')),
-                ('name_fi', models.CharField(max_length=200, verbose_name='name in Finnish')),
-                ('name_sv', models.CharField(blank=True, max_length=200, verbose_name='name in Swedish')),
-                ('active', models.BooleanField(default=True, help_text='Offered in the organisation picker.', verbose_name='active')),
-                ('county', models.ForeignKey(blank=True, limit_choices_to={'kind': 'hyvinvointialue'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='partners.organisation', verbose_name='wellbeing services county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="hva:NN or kunta:NNN", max_length=20, unique=True, verbose_name="code"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("hyvinvointialue", "Wellbeing services county"), ("kunta", "Municipality")],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name_fi", models.CharField(max_length=200, verbose_name="name in Finnish")),
+                ("name_sv", models.CharField(blank=True, max_length=200, verbose_name="name in Swedish")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Offered in the organisation picker.", verbose_name="active"
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "hyvinvointialue"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="municipalities",
+                        to="partners.organisation",
+                        verbose_name="wellbeing services county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name_fi'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name_fi"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='identifier')),
-                ('name_fi', models.CharField(max_length=200, verbose_name='name in Finnish')),
-                ('name_sv', models.CharField(blank=True, max_length=200, verbose_name='name in Swedish')),
-                ('source', models.URLField(blank=True, verbose_name='source')),
-                ('counties', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'hyvinvointialue'}, related_name='districts', to='partners.organisation', verbose_name='wellbeing services counties')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True, verbose_name="identifier")),
+                ("name_fi", models.CharField(max_length=200, verbose_name="name in Finnish")),
+                ("name_sv", models.CharField(blank=True, max_length=200, verbose_name="name in Swedish")),
+                ("source", models.URLField(blank=True, verbose_name="source")),
+                (
+                    "counties",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "hyvinvointialue"},
+                        related_name="districts",
+                        to="partners.organisation",
+                        verbose_name="wellbeing services counties",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['name_fi'],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["name_fi"],
             },
         ),
     ]

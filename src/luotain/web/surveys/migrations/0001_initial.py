@@ -4,29 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='link name')),
-                ('questionnaire_id', models.CharField(max_length=100, verbose_name='questionnaire')),
-                ('definition', models.JSONField(verbose_name='questionnaire (frozen)')),
-                ('source', models.TextField(blank=True, verbose_name='questionnaire file')),
-                ('opens_at', models.DateTimeField(blank=True, null=True, verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='closes at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="link name")),
+                ("questionnaire_id", models.CharField(max_length=100, verbose_name="questionnaire")),
+                ("definition", models.JSONField(verbose_name="questionnaire (frozen)")),
+                ("source", models.TextField(blank=True, verbose_name="questionnaire file")),
+                ("opens_at", models.DateTimeField(blank=True, null=True, verbose_name="opens at")),
+                ("closes_at", models.DateTimeField(blank=True, null=True, verbose_name="closes at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'survey',
-                'verbose_name_plural': 'surveys',
-                'ordering': ['-created_at'],
+                "verbose_name": "survey",
+                "verbose_name_plural": "surveys",
+                "ordering": ["-created_at"],
             },
         ),
     ]
