@@ -107,6 +107,7 @@ TIME_ZONE = env("LUOTAIN_TIME_ZONE")
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"  # for collectstatic in production; whitenoise serves from the finders too
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

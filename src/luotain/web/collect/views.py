@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -65,7 +65,7 @@ def _closed_page(request: HttpRequest, survey: Survey, lang: str) -> HttpRespons
     state = survey.state()
     title = survey.questionnaire.title.get(lang)
     if state == Survey.State.NOT_OPEN:
-        opens = survey.opens_at.astimezone().strftime("%-d.%-m.%Y %H.%M") if survey.opens_at else ""
+        opens = timezone.localtime(survey.opens_at).strftime("%-d.%-m.%Y %H.%M") if survey.opens_at else ""
         return _message(
             request,
             title,
