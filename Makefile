@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint format install clean
+.PHONY: demo test check lint format install clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache .mypy_cache .ruff_cache
+
+# Update the translation catalogues after changing user-facing text, then translate and compile them.
+messages: $(STAMP)
+	cd src/luotain/web && ../../../$(BIN)/django-admin makemessages -l fi -l sv --settings=luotain.web.settings
+	cd src/luotain/web && for l in fi sv; do msgfmt --check -o locale/$$l/LC_MESSAGES/django.mo locale/$$l/LC_MESSAGES/django.po; done
