@@ -20,7 +20,7 @@ def po_entries(path: Path) -> dict[str, str]:
     entries: dict[str, str] = {}
     current: dict[str, str] = {}
     key = None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         match = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[1\]) (".*")$', line)
         if match:
             key = match.group(1)
