@@ -237,3 +237,24 @@ def test_no_ip_address_is_stored():
         for f in m._meta.fields
     ]
     assert not any(f == "ip" or "ip_" in f or "user_agent" in f for f in fields)
+
+
+def test_swedish_pages_for_a_questionnaire_in_swedish(client, survey):
+    html = client.get("/s/pieni/?lang=sv").content.decode()
+    assert '<html lang="sv">' in html and "En liten enkät" in html and "Börja" in html
+    first = start(client)
+    html = client.get(first).content.decode()  # the language choice is remembered
+    assert '<html lang="sv">' in html and "Sida 1 av 3" in html and "Nästa" in html
+    # A language the questionnaire does not have falls back to its first language.
+    from django.test import Client
+
+    html = Client().get("/s/pieni/?lang=en").content.decode()
+    assert '<html lang="fi">' in html
+
+
+def test_organisation_names_in_swedish(client, survey):
+    client.get("/s/pieni/?lang=sv")
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "kunta"})
+    html = client.get(base + "2/").content.decode()
+    assert ">Helsingfors</option>" in html and "Kommuner" in html

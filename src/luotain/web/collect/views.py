@@ -145,7 +145,9 @@ def survey_home(request: HttpRequest, slug: str) -> HttpResponse:
             "lang": lang,
             "languages": _language_links(questionnaire, lang),
         }
-        return render(request, "collect/start.html", context)
+        response = render(request, "collect/start.html", context)
+        response.set_cookie("luotain-lang", lang, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+        return response
 
 
 def _language_links(questionnaire: Questionnaire, current: str) -> list[tuple[str, str, bool]]:
