@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from luotain.analysis.frequencies import all_figures
+from luotain.analysis import ResponseFrame, analyse
 from luotain.report.numbers import round_half_up
 from luotain.responses import to_csv_text
 from luotain.responses.demo import generate
@@ -17,16 +17,16 @@ def pct(value: float) -> int:
 @pytest.fixture(scope="module", params=[2024, 7])
 def figures(request, mll):
     records = generate(request.param).records
-    return records, all_figures(mll, records)
+    return records, analyse(ResponseFrame.from_records(mll, records)).questions
 
 
 def test_respondents_and_organisations(figures):
     records, f = figures
     assert len(records) == 80
-    org = f["org_type"].distribution
+    org = f["org_type"]
     assert org.n == 80
-    assert pct(org.percent("hyvinvointialue")) == 45
-    assert pct(org.percent("kunta")) == 55
+    assert pct(org.percent["hyvinvointialue"]) == 45
+    assert pct(org.percent["kunta"]) == 55
     assert f["organisation"].organisations == {"hyvinvointialue": 14, "kunta": 34}
     # Each organisation answered under its own type.
     for r in records:
@@ -36,7 +36,7 @@ def test_respondents_and_organisations(figures):
 
 def test_established_cooperation_and_funding(figures):
     _, f = figures
-    assert pct(f["cooperation_status"].distribution.percent("vakiintunut")) == 59
+    assert pct(f["cooperation_status"].percent["vakiintunut"]) == 59
     assert pct(f["funding_secured"].agree_percent) == 95
 
 
@@ -79,9 +79,9 @@ def test_responsibility_rankings(figures, mll, option):
     rows = f["responsibilities"].rows
     order = [r.id for r in mll.question("responsibilities").rows]
     # Rank rows by the share choosing the option (ties in questionnaire order), as the report lists them.
-    ranked = sorted(order, key=lambda row: (-rows[row].percent(option), order.index(row)))
+    ranked = sorted(order, key=lambda row: (-rows[row].percent[option], order.index(row)))
     top = ranked[: len(PUBLISHED[option])]
-    assert {row: pct(rows[row].percent(option)) for row in top} == PUBLISHED[option]
+    assert {row: pct(rows[row].percent[option]) for row in top} == PUBLISHED[option]
     assert top == list(PUBLISHED[option])
 
 

@@ -1,1 +1,28 @@
-"""Figures from the response table (no Django)."""
+"""Figures from the response table (no Django): shares with intervals, NPS, means, rankings, coverage,
+breakdowns with disclosure control, and the words for shares."""
+
+from .engine import DISTRICT, AnalysisError, analyse, apply_filters, question_result
+from .frame import CellIssue, LoadReport, ResponseFrame, ResponseTableError
+from .results import AnalysisResult, Breakdown, QuestionResult, Shares
+from .stats import mean_ci, nps, wilson
+from .wording import share_words
+
+__all__ = [
+    "DISTRICT",
+    "AnalysisError",
+    "AnalysisResult",
+    "Breakdown",
+    "CellIssue",
+    "LoadReport",
+    "QuestionResult",
+    "ResponseFrame",
+    "ResponseTableError",
+    "Shares",
+    "analyse",
+    "apply_filters",
+    "mean_ci",
+    "nps",
+    "question_result",
+    "share_words",
+    "wilson",
+]

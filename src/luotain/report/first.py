@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from luotain.analysis.frequencies import QuestionFigures, all_figures
+from luotain.analysis import QuestionResult, ResponseFrame, analyse
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -46,11 +46,11 @@ def render_html(
     lang: str = "fi",
 ) -> str:
     registry = registry or default_registry()
-    figures = all_figures(questionnaire, records)
+    result = analyse(ResponseFrame.from_records(questionnaire, records, registry=registry))
     sections = [
         {
             "title": s.title.get(lang),
-            "questions": [_question(figures[q.id], registry, lang) for q in s.questions],
+            "questions": [_question(q, result.questions[q.id], registry, lang) for q in s.questions],
         }
         for s in questionnaire.sections
     ]
@@ -62,39 +62,37 @@ def render_html(
     )
 
 
-def _question(f: QuestionFigures, registry: Registry, lang: str) -> dict[str, Any]:
-    q = f.question
+def _question(q: Any, f: QuestionResult, registry: Registry, lang: str) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": q.id,
         "text": q.text.get(lang),
         "type": q.type_name,
         "n": f.n,
         "skipped": f.skipped,
-        "f": f,
     }
-    if isinstance(q, SingleChoice | MultipleChoice) and f.distribution:
-        d = f.distribution
-        item["rows"] = [(o.label.get(lang), d.counts.get(o.id, 0), d.percent(o.id)) for o in q.options]
+    item["f"] = f
+    counts, percent = f.counts or {}, f.percent or {}
+    if isinstance(q, SingleChoice | MultipleChoice):
+        item["rows"] = [(o.label.get(lang), counts.get(o.id, 0), percent.get(o.id, 0.0)) for o in q.options]
         item["multiple"] = isinstance(q, MultipleChoice)
-    elif isinstance(q, Rating) and f.distribution:
-        d = f.distribution
+    elif isinstance(q, Rating):
         item["rows"] = [
-            (f"{p.value} {p.label.get(lang)}", d.counts.get(str(p.value), 0), d.percent(str(p.value)))
+            (f"{p.value} {p.label.get(lang)}", counts.get(str(p.value), 0), percent.get(str(p.value), 0.0))
             for p in q.points
         ]
-    elif q.type_name == "recommendation" and f.distribution:
-        d = f.distribution
-        item["rows"] = [(str(v), d.counts.get(str(v), 0), d.percent(str(v))) for v in range(11)]
-    elif isinstance(q, Matrix):
+    elif q.type_name == "recommendation":
+        item["rows"] = [(str(v), counts.get(str(v), 0), percent.get(str(v), 0.0)) for v in range(11)]
+    elif isinstance(q, Matrix) and f.rows:
         item["columns"] = [o.label.get(lang) for o in q.options]
         item["matrix"] = [
-            (row.text.get(lang), f.rows[row.id].n, [f.rows[row.id].percent(o.id) for o in q.options])
+            (row.text.get(lang), f.rows[row.id].n, [f.rows[row.id].percent.get(o.id, 0.0) for o in q.options])
             for row in q.rows
         ]
     elif isinstance(q, OrganisationPicker):
+        orgs = f.organisations or {}
         totals = {kind: len(registry.of_kind(kind)) for kind in ("hyvinvointialue", "kunta")}
         item["organisations"] = [
-            ("Hyvinvointialueita", f.organisations.get("hyvinvointialue", 0), totals["hyvinvointialue"]),
-            ("Kuntia", f.organisations.get("kunta", 0), totals["kunta"]),
+            ("Hyvinvointialueita", orgs.get("hyvinvointialue", 0), totals["hyvinvointialue"]),
+            ("Kuntia", orgs.get("kunta", 0), totals["kunta"]),
         ]
     return item
