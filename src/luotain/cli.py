@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -150,6 +151,78 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_filters(items: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        if not sep or not key or not values:
+            raise ValueError(f"a filter is KEY=VALUE[,VALUE...], not '{item}'")
+        filters.setdefault(key.strip(), []).extend(v.strip() for v in values.split(",") if v.strip())
+    return filters
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from luotain.analysis import AnalysisError, ResponseFrame, ResponseTableError, analyse
+
+    try:
+        filters = _parse_filters(args.filter or [])
+        if args.survey:
+            frame = _web().analysis_frame(args.survey)
+        elif args.questionnaire and args.responses:
+            frame = ResponseFrame.from_csv(
+                load_questionnaire(args.questionnaire), args.responses, lenient=args.lenient
+            )
+        else:
+            print("error: give --survey, or --questionnaire and --responses", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        result = analyse(frame, by=args.by, filters=filters, k=args.k)
+    except QuestionnaireError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ResponseTableError as exc:
+        print(f"{args.responses}: {exc}", file=sys.stderr)
+        print("Fix these cells, or use --lenient to leave them out.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (AnalysisError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FileNotFoundError as exc:
+        print(f"error: no such file: {exc.filename or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if frame.report.skipped_cells or frame.report.dropped_columns:
+        dropped = ", ".join(frame.report.dropped_columns) or "none"
+        print(
+            f"--lenient: left out {frame.report.skipped_cells} cell(s) and the columns: {dropped}",
+            file=sys.stderr,
+        )
+        for issue in frame.report.issues:
+            print(f"  {issue}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2))
+    else:
+        _print_summary(frame.questionnaire, result)
+    return 0
+
+
+def _print_summary(questionnaire: Any, result: Any) -> None:
+    from luotain.report.numbers import number, percent
+
+    print(f"{questionnaire.id}: {result.n_responses} responses")
+    for q in questionnaire.questions():
+        r = result.questions[q.id]
+        line = f"{q.id} ({r.type}), n = {r.n}"
+        if r.nps is not None:
+            line += f": NPS {number(r.nps)}, mean {number(r.mean, 1)}"
+        elif r.agree_percent is not None:
+            line += f": agree {percent(r.agree_percent)}"
+        elif r.percent:
+            top = sorted(r.percent.items(), key=lambda kv: -kv[1])[:3]
+            line += ": " + ", ".join(f"{k} {percent(v)}" for k, v in top)
+        elif r.organisations:
+            line += ": " + ", ".join(f"{k} {v}" for k, v in r.organisations.items())
+        print(line)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="luotain",
@@ -211,6 +284,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     p = add(
+        "analyse",
+        cmd_analyse,
+        "compute every figure: shares with intervals, NPS, means, breakdowns",
+        "Compute every figure of a survey (from the database) or of a response-table CSV. --json prints the "
+        "contract of docs/analysis.md. A cell that does not fit the questionnaire stops the analysis with "
+        "exit status 2 and a list of the offending columns and lines, unless --lenient leaves them out.",
+    )
+    p.add_argument("--survey", help="survey link name (from the database)")
+    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
+    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    p.add_argument("--by", help="break down by a single choice question (org_type, role, ...) or 'district'")
+    p.add_argument(
+        "--filter", action="append", metavar="KEY=VALUE[,VALUE]", help="only these respondents (repeatable)"
+    )
+    p.add_argument("--k", type=int, help="the smallest group shown in a breakdown (default: the survey's)")
+    p.add_argument("--lenient", action="store_true", help="leave out cells that do not fit, and count them")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    p = add(
         "report",
         cmd_report,
         "write the HTML report",
@@ -231,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (luotain analyse --json | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

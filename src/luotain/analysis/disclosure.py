@@ -12,10 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def suppress_groups(sizes: np.ndarray, k: int) -> np.ndarray:
-    """Which groups to hide: those below k, and the next smallest if only one would be hidden."""
+def suppress_groups(sizes: np.ndarray, k: int, already: np.ndarray | None = None) -> np.ndarray:
+    """Which groups to hide: those below k (and those ``already`` hidden), and the next smallest if only
+    one would be hidden."""
     sizes = np.asarray(sizes)
     hidden = sizes < k
+    if already is not None:
+        hidden = hidden | np.asarray(already, dtype=bool)
     if hidden.sum() == 1 and len(sizes) > 1:
         _hide_smallest(sizes, hidden)
     return hidden

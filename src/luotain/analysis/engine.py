@@ -420,6 +420,8 @@ def _cells(
     *,
     partition: bool = True,
 ) -> dict[str, GroupCell]:
+    # A group may be large enough overall and still have fewer than k answers to this question or row.
+    group_hidden = disclosure.suppress_groups(sizes, k, already=group_hidden)
     hidden = disclosure.suppress_cells(
         table, group_hidden, k, rows_are_partitions=partition, group_sizes=sizes
     )

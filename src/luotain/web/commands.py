@@ -71,6 +71,15 @@ def import_responses(slug: str, stream: TextIO) -> int:
     return store(survey, records)
 
 
+def analysis_frame(slug: str):  # type: ignore[no-untyped-def]
+    from luotain.analysis import ResponseFrame
+    from luotain.web.collect.services import response_records
+
+    migrate()
+    survey = get_survey(slug)
+    return ResponseFrame.from_records(survey.questionnaire, response_records(survey))
+
+
 def write_report(slug: str, out_dir: Path) -> Path:
     from luotain.report.first import render_html
     from luotain.web.collect.services import response_records
