@@ -1,0 +1,148 @@
+"""Benchmark: every figure of the 2024 questionnaire over a large generated response table.
+
+    .venv/bin/python bench/analysis_bench.py [--n 1000000]
+
+Three measurements, each in its own process so that its peak memory is its own:
+
+1. luotain, analysis: the checked, typed frame (read from Parquet) → every figure overall, by organisation
+   type and by district (``luotain.analysis.analyse``).
+2. luotain, end to end: the table as text cells → cell checks and typing (``ResponseFrame.from_strings``)
+   → the same figures.
+3. pandas baseline: the table as text cells → the same figures with a straightforward pandas implementation
+   (``bench/pandas_baseline.py``).
+
+Wall times are the median of --repeat runs inside each process; peak memory is the process's maximum
+resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = "mll-kumppanikysely-2024"
+BREAKDOWNS = (None, "org_type", "district")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(run, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def child(kind: str, folder: Path, repeat: int) -> dict[str, float]:
+    import polars as pl
+
+    from luotain.analysis import ResponseFrame, analyse
+    from luotain.questionnaire import load_builtin
+    from luotain.registry import default_registry
+
+    questionnaire = load_builtin(TEMPLATE)
+    registry = default_registry()
+    if kind == "luotain-analysis":
+        df = pl.read_parquet(folder / "typed.parquet")
+
+        def run() -> None:
+            frame = ResponseFrame(questionnaire, df, registry)  # a fresh frame: nothing cached between runs
+            for by in BREAKDOWNS:
+                analyse(frame, by=by)
+
+    elif kind == "luotain-end-to-end":
+        raw = pl.read_parquet(folder / "raw.parquet")
+
+        def run() -> None:
+            frame = ResponseFrame.from_strings(questionnaire, raw, registry=registry)
+            for by in BREAKDOWNS:
+                analyse(frame, by=by)
+
+    else:
+        import pandas as pd
+
+        sys.path.insert(0, str(HERE))
+        from pandas_baseline import analyse_pandas
+
+        raw = pd.read_parquet(folder / "raw.parquet")
+
+        def run() -> None:
+            for by in BREAKDOWNS:
+                analyse_pandas(questionnaire, raw, by=by, registry=registry)
+
+    seconds = _timed(run, repeat)
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="responses (default 1,000,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, Path(args.folder), args.repeat)))
+        return 0
+
+    sys.path.insert(0, str(HERE))
+    from generate import generate_table
+
+    from luotain.analysis import ResponseFrame
+    from luotain.questionnaire import load_builtin
+
+    questionnaire = load_builtin(TEMPLATE)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        raw = generate_table(questionnaire, args.n)
+        raw.write_parquet(folder / "raw.parquet")
+        ResponseFrame.from_strings(questionnaire, raw).df.write_parquet(folder / "typed.parquet")
+        del raw
+        print(f"generated {args.n:,} responses in {time.perf_counter() - start:.1f} s", flush=True)
+        results = {}
+        for kind in ("luotain-analysis", "luotain-end-to-end", "pandas-baseline"):
+            out = subprocess.run(  # noqa: S603 - runs this script
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    kind,
+                    "--folder",
+                    str(folder),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
+            results[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"{kind:20s} {results[kind]['seconds']:7.3f} s   peak {results[kind]['peak_mb']:7.0f} MB",
+                flush=True,
+            )
+    base = results["pandas-baseline"]["seconds"]
+    print(
+        f"speed-up over pandas: analysis {base / results['luotain-analysis']['seconds']:.1f}x, "
+        f"end to end {base / results['luotain-end-to-end']['seconds']:.1f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
