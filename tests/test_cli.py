@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -80,6 +81,11 @@ def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
     assert "Survey link:     http://127.0.0.1:8000/s/mll-2024/" in out
     assert "password 'kokeilu-salasana-9'" in out
     assert (tmp_path / "out" / "mll-2024.html").exists()
+
+    assert main(["analyse", "--survey", "mll-2024", "--json", "--by", "district"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert round(data["questions"]["recommend"]["nps"]) == 82
+    assert data["breakdowns"]["by"] == "district"
 
     exported = tmp_path / "export.csv"
     assert main(["export-responses", "--survey", "mll-2024", "-o", str(exported)]) == 0
