@@ -9,7 +9,7 @@ Three measurements, each in its own process so that its peak memory is its own:
 2. luotain, end to end: the table as text cells → cell checks and typing (``ResponseFrame.from_strings``)
    → the same figures.
 3. pandas baseline: the table as text cells → the same figures with a straightforward pandas implementation
-   (``bench/pandas_baseline.py``).
+   (``bench/baseline_pandas.py``).
 
 Wall times are the median of --repeat runs inside each process; peak memory is the process's maximum
 resident set size.
@@ -34,6 +34,10 @@ BREAKDOWNS = (None, "org_type", "district")
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -75,9 +79,9 @@ def child(kind: str, folder: Path, repeat: int) -> dict[str, float]:
         import pandas as pd
 
         sys.path.insert(0, str(HERE))
-        from pandas_baseline import analyse_pandas
+        from baseline_pandas import analyse_pandas
 
-        raw = pd.read_parquet(folder / "raw.parquet")
+        raw = pd.read_csv(folder / "raw.csv", dtype=str, keep_default_na=False)
 
         def run() -> None:
             for by in BREAKDOWNS:
@@ -110,6 +114,7 @@ def main() -> int:
         start = time.perf_counter()
         raw = generate_table(questionnaire, args.n)
         raw.write_parquet(folder / "raw.parquet")
+        raw.write_csv(folder / "raw.csv")
         ResponseFrame.from_strings(questionnaire, raw).df.write_parquet(folder / "typed.parquet")
         del raw
         print(f"generated {args.n:,} responses in {time.perf_counter() - start:.1f} s", flush=True)

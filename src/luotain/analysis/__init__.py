@@ -1,7 +1,8 @@
 """Figures from the response table (no Django): shares with intervals, NPS, means, rankings, coverage,
 breakdowns with disclosure control, and the words for shares."""
 
-from .engine import DISTRICT, AnalysisError, analyse, apply_filters, question_result
+from .breakdown import DISTRICT, AnalysisError
+from .engine import analyse, apply_filters, question_result
 from .frame import CellIssue, LoadReport, ResponseFrame, ResponseTableError
 from .results import AnalysisResult, Breakdown, QuestionResult, Shares
 from .stats import mean_ci, nps, wilson

@@ -1,0 +1,196 @@
+"""Breakdowns: every question's figures per group (organisation type, district, role, ...), with
+disclosure control and a test of independence per table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from luotain.questionnaire import (
+    Matrix,
+    MultipleChoice,
+    OrganisationPicker,
+    QuestionBase,
+    Rating,
+    Recommendation,
+    SingleChoice,
+)
+
+from . import disclosure
+from .columns import Coded, Columns, Multi
+from .frame import ResponseFrame
+from .results import Breakdown, Group, GroupCell, QuestionBreakdown, Test
+from .scales import scale_figures
+from .stats import independence_test, wilson
+
+DISTRICT = "district"
+
+
+class AnalysisError(ValueError):
+    """A request the analysis cannot answer (an unknown breakdown or filter)."""
+
+
+def district_column(frame: ResponseFrame, df: pl.DataFrame) -> pl.Series:
+    orgs = [q for q in frame.questionnaire.questions() if isinstance(q, OrganisationPicker)]
+    if not orgs:
+        raise AnalysisError(
+            "a district is derived from the organisation, and this questionnaire has no organisation question"
+        )
+    series = df[orgs[0].id]
+    slugs = [d.slug for d in frame.registry.districts]
+    mapping = {}
+    for code in series.dtype.categories:  # type: ignore[attr-defined]
+        district = frame.registry.district_of(code)
+        if district is not None:
+            mapping[code] = district.slug
+    return series.cast(pl.String).replace_strict(mapping, default=None).cast(pl.Enum(slugs)).alias(DISTRICT)
+
+
+def _groups(frame: ResponseFrame, columns: Columns, by: str) -> tuple[Coded, list[str]]:
+    """Codes of the grouping variable (its labels are the group ids) and the groups' names (Finnish)."""
+    if by == DISTRICT:
+        slugs = [d.slug for d in frame.registry.districts]
+        coded = columns.derived(DISTRICT, lambda: district_column(frame, columns.df), slugs)
+        return coded, [d.name_fi for d in frame.registry.districts]
+    try:
+        question = frame.questionnaire.question(by)
+    except KeyError:
+        raise AnalysisError(f"cannot break down by '{by}': not a question, nor 'district'") from None
+    if not isinstance(question, SingleChoice):
+        raise AnalysisError(f"cannot break down by '{by}': only by a single choice question or 'district'")
+    return columns.coded(by, question.option_ids()), [o.label.fi for o in question.options]
+
+
+def _crosstab(groups: Coded, codes: np.ndarray, size: int) -> np.ndarray:
+    """Groups × options counts; a missing group or answer falls into a slot that is cut off."""
+    width = size + 1
+    key = np.uint16 if (groups.size + 1) * width < 2**16 else np.int64
+    index = groups.codes.astype(key) * np.asarray(width, dtype=key) + codes.astype(key)
+    table = np.bincount(index, minlength=(groups.size + 1) * width).reshape(groups.size + 1, width)
+    return table[: groups.size, :size]
+
+
+def _cells(
+    table: np.ndarray,
+    sizes: np.ndarray,
+    labels: Sequence[str],
+    group_ids: Sequence[str],
+    group_hidden: np.ndarray,
+    k: int,
+    *,
+    partition: bool = True,
+) -> dict[str, GroupCell]:
+    # A group may be large enough overall and still have fewer than k answers to this question or row.
+    group_hidden = disclosure.suppress_groups(sizes, k, already=group_hidden)
+    hidden = disclosure.suppress_cells(
+        table, group_hidden, k, rows_are_partitions=partition, group_sizes=sizes
+    )
+    cells: dict[str, GroupCell] = {}
+    for g, gid in enumerate(group_ids):
+        n = int(sizes[g])
+        if group_hidden[g]:
+            cells[gid] = GroupCell(n=None, suppressed=True)
+            continue
+        counts: dict[str, int | None] = {}
+        percent: dict[str, float | None] = {}
+        ci95: dict[str, tuple[float, float] | None] = {}
+        for j, label in enumerate(labels):
+            if hidden[g, j] or n == 0:
+                counts[label] = percent[label] = ci95[label] = None
+            else:
+                x = int(table[g, j])
+                counts[label], percent[label], ci95[label] = x, 100.0 * x / n, wilson(x, n)
+        cells[gid] = GroupCell(n=n, counts=counts, percent=percent, ci95=ci95)
+    return cells
+
+
+def _test_of(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
+    result = independence_test(table[~group_hidden])
+    if result is None:
+        return None
+    return Test(method=result.method, statistic=result.statistic, df=result.df, p_value=result.p_value)
+
+
+NO_TEST = "no test: fewer than two groups or options with answers above the disclosure threshold"
+
+
+def _multi_crosstab(multi: Multi, groups: Coded) -> np.ndarray:
+    """Groups × options counts of a multiple choice: each chosen option takes its respondent's group."""
+    repeated = Coded(np.repeat(groups.codes, multi.lengths), groups.labels)
+    return _crosstab(repeated, multi.flat, len(multi.labels))
+
+
+def _question_breakdown(
+    question: QuestionBase,
+    columns: Columns,
+    groups: Coded,
+    group_ids: Sequence[str],
+    group_hidden: np.ndarray,
+    k: int,
+) -> QuestionBreakdown | None:
+    if isinstance(question, Matrix):
+        labels = list(question.option_ids())
+        rows: dict[str, dict[str, GroupCell]] = {}
+        tests: dict[str, Test | None] = {}
+        for row in question.rows:
+            coded = columns.coded(question.row_column(row.id), labels)
+            table = _crosstab(groups, coded.codes, coded.size)
+            rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden, k)
+            tests[row.id] = _test_of(table, group_hidden)
+        return QuestionBreakdown(rows=rows, tests=tests)
+    if isinstance(question, MultipleChoice):
+        multi = columns.multi(question.id, question.option_ids())
+        table = _multi_crosstab(multi, groups)
+        sizes = np.bincount(groups.codes[multi.answered], minlength=groups.size + 1)[: groups.size]
+        cells = _cells(table, sizes, multi.labels, group_ids, group_hidden, k, partition=False)
+        tests = {
+            label: _test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
+            for j, label in enumerate(multi.labels)
+        }
+        return QuestionBreakdown(groups=cells, tests=tests)
+    if isinstance(question, SingleChoice):
+        coded = columns.coded(question.id, question.option_ids())
+    elif isinstance(question, Rating):
+        coded = columns.scale(question.id, [p.value for p in question.points])
+    elif isinstance(question, Recommendation):
+        coded = columns.scale(question.id, list(range(11)))
+    else:
+        return None  # open text, numbers and organisations are not broken down
+    table = _crosstab(groups, coded.codes, coded.size)
+    cells = _cells(table, table.sum(axis=1), coded.labels, group_ids, group_hidden, k)
+    if isinstance(question, Rating | Recommendation):
+        for g, gid in enumerate(group_ids):
+            if cells[gid].n is None or cells[gid].n < k:  # type: ignore[operator]
+                continue
+            figures = scale_figures(question, table[g])
+            extra = {"mean": figures["mean"]}
+            if "nps" in figures:
+                extra["nps"] = figures["nps"]
+            cells[gid] = cells[gid].model_copy(update=extra)
+    test = _test_of(table, group_hidden)
+    return QuestionBreakdown(groups=cells, test=test, warning=None if test else NO_TEST)
+
+
+def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int) -> Breakdown:
+    groups, labels = _groups(frame, columns, by)
+    group_ids = groups.labels
+    sizes = groups.counts()
+    group_hidden = disclosure.suppress_groups(sizes, k)
+    questions: dict[str, QuestionBreakdown] = {}
+    for question in frame.questionnaire.questions():
+        if question.id == by:
+            continue
+        result = _question_breakdown(question, columns, groups, group_ids, group_hidden, k)
+        if result is not None:
+            questions[question.id] = result
+    return Breakdown(
+        by=by,
+        k=k,
+        groups=[
+            Group(id=gid, label=label, n=None if hidden else int(n), suppressed=bool(hidden))
+            for gid, label, n, hidden in zip(group_ids, labels, sizes, group_hidden, strict=True)
+        ],
+        questions=questions,
+    )
