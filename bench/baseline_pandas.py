@@ -1,5 +1,6 @@
 """The speed baseline: the same figures as ``luotain.analysis.analyse``, written the way an analyst would
-write them with pandas (value_counts, crosstab, str.split + explode), from the table's text cells.
+write them with pandas: first the text cells to categoricals, numbers and dummy columns (``prepare``), then
+value_counts, crosstab and groupby (``analyse_pandas``).
 
 The interval and test formulas are the engine's own (``luotain.analysis.stats``), so the comparison is of
 the data handling. No disclosure control: the baseline computes the raw breakdown tables.
@@ -29,43 +30,56 @@ from luotain.questionnaire import (
 from luotain.registry import Registry, default_registry
 
 
-def _shares(values: pd.Series, options: list[str], n: int) -> dict[str, Any]:
-    counts = values.value_counts().reindex(options, fill_value=0)
+def prepare(questionnaire: Questionnaire, raw: pd.DataFrame) -> dict[str, Any]:
+    """Text cells to pandas types, as an analyst would first do: categoricals, numbers, dummy columns."""
+    columns: dict[str, Any] = {}
+    for q in questionnaire.questions():
+        for column in q.columns():
+            text = raw[column.name].str.strip().replace("", None) if column.name in raw else None
+            if text is None:
+                continue
+            if column.kind == "choice":
+                columns[column.name] = pd.Categorical(text, categories=list(column.options))
+            elif column.kind == "choices":
+                columns[column.name] = text.str.get_dummies(sep=" ").reindex(
+                    columns=list(column.options), fill_value=0
+                )
+            elif column.kind in ("integer", "number"):
+                columns[column.name] = pd.to_numeric(text.str.replace(",", "."))
+            else:
+                columns[column.name] = text
+    return columns
+
+
+def _shares(counts: pd.Series, n: int) -> dict[str, Any]:
     return {
         "n": n,
-        "counts": {o: int(c) for o, c in counts.items()},
-        "percent": {o: 100.0 * c / n if n else 0.0 for o, c in counts.items()},
-        "ci95": {o: wilson(int(c), n) for o, c in counts.items()} if n else {},
+        "counts": {str(o): int(c) for o, c in counts.items()},
+        "percent": {str(o): 100.0 * c / n if n else 0.0 for o, c in counts.items()},
+        "ci95": {str(o): wilson(int(c), n) for o, c in counts.items()} if n else {},
     }
 
 
-def _answered(raw: pd.DataFrame, column: str) -> pd.Series:
-    values = raw[column].str.strip()
-    return values[values != ""]
-
-
-def _question(q: Any, raw: pd.DataFrame, registry: Registry) -> dict[str, Any]:
+def _question(q: Any, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(q, Matrix):
-        options = list(q.option_ids())
         rows = {}
         for row in q.rows:
-            values = _answered(raw, q.row_column(row.id))
-            rows[row.id] = _shares(values, options, len(values))
-        answered = (raw[[q.row_column(r.id) for r in q.rows]].apply(lambda c: c.str.strip()) != "").any(
+            values = pd.Series(data[q.row_column(row.id)])
+            rows[row.id] = _shares(values.value_counts(sort=False), int(values.notna().sum()))
+        answered = pd.concat([pd.Series(data[q.row_column(r.id)]).notna() for r in q.rows], axis=1).any(
             axis=1
         )
         return {"n": int(answered.sum()), "rows": rows}
     if isinstance(q, MultipleChoice):
-        values = _answered(raw, q.id)
-        chosen = values.str.split().explode()
-        return _shares(chosen, list(q.option_ids()), len(values))
+        dummies = data[q.id]
+        return _shares(dummies.sum(), int((dummies.sum(axis=1) > 0).sum()))
     if isinstance(q, SingleChoice):
-        values = _answered(raw, q.id)
-        return _shares(values, list(q.option_ids()), len(values))
+        values = pd.Series(data[q.id])
+        return _shares(values.value_counts(sort=False), int(values.notna().sum()))
     if isinstance(q, Rating | Recommendation):
         points = [p.value for p in q.points] if isinstance(q, Rating) else list(range(11))
-        numbers = pd.to_numeric(_answered(raw, q.id)).astype(int)
-        result = _shares(numbers.astype(str), [str(p) for p in points], len(numbers))
+        numbers = data[q.id].dropna().astype(int)
+        result = _shares(numbers.value_counts().reindex(points, fill_value=0), len(numbers))
         if len(numbers):
             result["mean"] = mean_ci(float(numbers.sum()), float((numbers**2).sum()), len(numbers))[0]
             if isinstance(q, Rating):
@@ -76,83 +90,83 @@ def _question(q: Any, raw: pd.DataFrame, registry: Registry) -> dict[str, Any]:
                 ).nps
         return result
     if isinstance(q, Number):
-        numbers = pd.to_numeric(_answered(raw, q.id).str.replace(",", "."))
+        numbers = data[q.id].dropna()
         return {"n": len(numbers), "mean": float(numbers.mean()) if len(numbers) else None}
     if isinstance(q, OrganisationPicker):
-        codes = pd.Series(_answered(raw, q.id).unique())
+        codes = pd.Series(data[q.id].dropna().unique())
         return {
-            "n": len(_answered(raw, q.id)),
+            "n": int(data[q.id].notna().sum()),
             "organisations": {
                 "hyvinvointialue": int(codes.str.startswith("hva:").sum()),
                 "kunta": int(codes.str.startswith("kunta:").sum()),
             },
         }
     if isinstance(q, OpenText):
-        return {"n": len(_answered(raw, q.id))}
+        return {"n": int(data[q.id].notna().sum())}
     raise ValueError(q.type_name)
 
 
-def _group_series(questionnaire: Questionnaire, raw: pd.DataFrame, by: str, registry: Registry) -> pd.Series:
+def _group_series(
+    questionnaire: Questionnaire, data: dict[str, Any], by: str, registry: Registry
+) -> pd.Series:
     if by == "district":
         org = next(q for q in questionnaire.questions() if isinstance(q, OrganisationPicker))
         mapping = {code: d.slug for code in registry.organisations if (d := registry.district_of(code))}
-        return raw[org.id].map(mapping)
-    return raw[by].str.strip().replace("", None)
+        return data[org.id].map(mapping).astype("category")
+    return pd.Series(data[by])
 
 
-def _table(groups: pd.Series, values: pd.Series, options: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame({"g": groups, "v": values}).dropna()
-    frame = frame[frame["v"] != ""]
-    return pd.crosstab(frame["g"], frame["v"]).reindex(columns=options, fill_value=0)
+def _cells(table: pd.DataFrame, sizes: pd.Series) -> dict[str, Any]:
+    return {
+        str(g): {"n": int(sizes.get(g, 0)), "counts": {str(o): int(c) for o, c in table.loc[g].items()}}
+        for g in table.index
+    }
 
 
-def _breakdown(q: Any, raw: pd.DataFrame, groups: pd.Series) -> dict[str, Any] | None:
-    def cells(table: pd.DataFrame, sizes: pd.Series) -> dict[str, Any]:
-        return {
-            str(g): {"n": int(sizes.get(g, 0)), "counts": {o: int(c) for o, c in table.loc[g].items()}}
-            for g in table.index
-        }
-
+def _breakdown(q: Any, data: dict[str, Any], groups: pd.Series) -> dict[str, Any] | None:
     if isinstance(q, Matrix):
         rows = {}
         for row in q.rows:
-            table = _table(groups, raw[q.row_column(row.id)].str.strip(), list(q.option_ids()))
+            table = pd.crosstab(groups, pd.Series(data[q.row_column(row.id)]), dropna=False)
             p = independence_test(table.to_numpy())
-            rows[row.id] = {"groups": cells(table, table.sum(axis=1)), "p_value": p.p_value if p else None}
+            rows[row.id] = {"groups": _cells(table, table.sum(axis=1)), "p_value": p.p_value if p else None}
         return {"rows": rows}
     if isinstance(q, MultipleChoice):
-        values = raw[q.id].str.strip()
-        answered = values != ""
-        chosen = pd.DataFrame({"g": groups[answered], "v": values[answered].str.split()}).explode("v")
-        table = _table(chosen["g"], chosen["v"], list(q.option_ids()))
-        sizes = groups[answered].value_counts()
-        return {"groups": cells(table, sizes), "p_value": None}
-    if isinstance(q, SingleChoice | Rating | Recommendation):
-        if isinstance(q, SingleChoice):
-            options = list(q.option_ids())
-        elif isinstance(q, Rating):
-            options = [str(p.value) for p in q.points]
-        else:
-            options = [str(v) for v in range(11)]
-        table = _table(groups, raw[q.id].str.strip(), options)
-        p = independence_test(table.to_numpy())
-        return {"groups": cells(table, table.sum(axis=1)), "p_value": p.p_value if p else None}
-    return None
+        dummies = data[q.id]
+        answered = dummies.sum(axis=1) > 0
+        table = dummies[answered].groupby(groups[answered], observed=False).sum()
+        return {"groups": _cells(table, groups[answered].value_counts()), "p_value": None}
+    if isinstance(q, SingleChoice):
+        values = pd.Series(data[q.id])
+    elif isinstance(q, Rating | Recommendation):
+        points = [p.value for p in q.points] if isinstance(q, Rating) else list(range(11))
+        values = pd.Series(pd.Categorical(data[q.id], categories=points))
+    else:
+        return None
+    table = pd.crosstab(groups, values, dropna=False)
+    table.columns = [str(c) for c in table.columns]
+    p = independence_test(table.to_numpy())
+    return {"groups": _cells(table, table.sum(axis=1)), "p_value": p.p_value if p else None}
 
 
 def analyse_pandas(
-    questionnaire: Questionnaire, raw: pd.DataFrame, by: str | None = None, registry: Registry | None = None
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
+    by: str | None = None,
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
+    """Every figure from prepared columns (see ``prepare``)."""
     registry = registry or default_registry()
+    n = len(next(iter(data.values())))
     result: dict[str, Any] = {
-        "n_responses": len(raw),
-        "questions": {q.id: _question(q, raw, registry) for q in questionnaire.questions()},
+        "n_responses": n,
+        "questions": {q.id: _question(q, data) for q in questionnaire.questions()},
     }
     if by:
-        groups = _group_series(questionnaire, raw, by, registry)
+        groups = _group_series(questionnaire, data, by, registry)
         breakdowns = {}
         for q in questionnaire.questions():
-            if q.id != by and (b := _breakdown(q, raw, groups)) is not None:
+            if q.id != by and (b := _breakdown(q, data, groups)) is not None:
                 breakdowns[q.id] = b
         result["breakdowns"] = breakdowns
     return result
@@ -172,8 +186,9 @@ def _compare() -> int:
     raw = pd.read_csv(io.StringIO(to_csv_text(q, records)), dtype=str, keep_default_na=False)
     frame = ResponseFrame.from_records(q, records)
     problems = []
+    data = prepare(q, raw)
     for by in (None, "org_type", "district"):
-        theirs = analyse_pandas(q, raw, by=by)
+        theirs = analyse_pandas(q, data, by=by)
         ours = analyse(frame, by=by, k=1)
         for qid, item in theirs["questions"].items():
             mine = ours.questions[qid]
