@@ -164,12 +164,23 @@ def test_districts_and_filters(mll):
     groups = {g.id: g for g in result.breakdowns.groups}
     shown = [g for g in groups.values() if not g.suppressed]
     assert sum(g.n for g in shown) <= 80
+    assert result.breakdowns.ungrouped + sum(g.n or 0 for g in groups.values()) <= 80
     assert all(g.n >= 5 for g in shown)
     assert sum(g.suppressed for g in groups.values()) != 1
     uusimaa = analyse(frame, filters={"district": ["uusimaa"]})
     assert uusimaa.n_responses == groups["uusimaa"].n
     counties = analyse(frame, filters={"org_type": ["hyvinvointialue"]})
     assert counties.n_responses == 36 and counties.organisations == {"hyvinvointialue": 14, "kunta": 0}
+
+
+def test_respondents_without_a_group_are_counted(small):
+    rows = [{"org_type": "kunta", "recommend": 9, "organisation": "kunta:272"}] * 6  # Kokkola: no district
+    rows += [{"recommend": 5, "organisation": "kunta:091"}] * 7
+    frame = frame_of(small, rows)
+    assert analyse(frame, by="org_type").breakdowns.ungrouped == 7
+    by_district = analyse(frame, by="district").breakdowns
+    assert by_district.ungrouped == 6
+    assert {g.id: g.n for g in by_district.groups if g.n} == {"uusimaa": 7}
 
 
 def test_rankings_of_the_seed_report(mll):

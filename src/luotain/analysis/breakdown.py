@@ -188,6 +188,7 @@ def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int) -> Breakd
     return Breakdown(
         by=by,
         k=k,
+        ungrouped=int(len(groups.codes) - sizes.sum()),
         groups=[
             Group(id=gid, label=label, n=None if hidden else int(n), suppressed=bool(hidden))
             for gid, label, n, hidden in zip(group_ids, labels, sizes, group_hidden, strict=True)

@@ -94,6 +94,7 @@ class Breakdown(_Result):
     by: str
     k: int
     groups: list[Group]
+    ungrouped: int  # respondents without a group (no answer, or an organisation no district covers)
     questions: dict[str, QuestionBreakdown]
 
 
