@@ -15,6 +15,7 @@ from luotain.questionnaire import QuestionnaireError, builtin_templates, json_sc
 from luotain.responses import TableError
 
 EXIT_BAD_INPUT = 2
+REPORT_FORMATS = ("html", "pdf", "pptx", "table")
 
 
 def _web() -> Any:
@@ -119,18 +120,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
+    formats = REPORT_FORMATS if args.format == "all" else (args.format,)
     if args.questionnaire or args.responses:
         if not (args.questionnaire and args.responses):
             print("error: --questionnaire and --responses go together", file=sys.stderr)
             return EXIT_BAD_INPUT
-        from luotain.registry import default_registry
-        from luotain.report.first import render_html
-        from luotain.responses import read_csv
-
         try:
-            questionnaire = load_questionnaire(args.questionnaire)
-            with open(args.responses, encoding="utf-8-sig", newline="") as stream:
-                records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+            written = _report_from_files(args, out_dir, formats)
         except QuestionnaireError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -140,15 +136,51 @@ def cmd_report(args: argparse.Namespace) -> int:
         except FileNotFoundError as exc:
             print(f"error: no such file: {exc.filename}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{questionnaire.id}.html"
-        path.write_text(render_html(questionnaire, records), encoding="utf-8")
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     else:
         web = _web()
         web.migrate()
-        path = web.write_report(args.survey, out_dir)
-    print(f"Report written to {path}")
+        try:
+            written = web.write_report(args.survey, out_dir, formats, lang=args.lang)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    for path in written:
+        print(f"Report written to {path}")
     return 0
+
+
+def _report_from_files(args: argparse.Namespace, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    import yaml
+
+    from luotain.registry import default_registry
+    from luotain.report.first import render_html
+    from luotain.report.make import make_deck, write_report
+    from luotain.report.spec import builtin_spec, load_spec, spec_path_for
+    from luotain.responses import read_csv
+
+    questionnaire = load_questionnaire(args.questionnaire)
+    with open(args.responses, encoding="utf-8-sig", newline="") as stream:
+        records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+    written: list[Path] = []
+    deck_formats = [f for f in formats if f != "table"]
+    if deck_formats:
+        spec_path = Path(args.spec) if args.spec else spec_path_for(args.questionnaire)
+        spec = load_spec(spec_path) if spec_path.exists() else builtin_spec(questionnaire.id)
+        flags: list[tuple[str, str]] = []
+        if args.quotes:
+            chosen = yaml.safe_load(Path(args.quotes).read_text(encoding="utf-8")) or {}
+            flags = [(str(q), str(r)) for q, ids in chosen.items() for r in ids]
+        deck = make_deck(questionnaire, records, spec, quote_flags=flags, lang=args.lang)
+        written += write_report(deck, out_dir, questionnaire.id, deck_formats)
+    if "table" in formats:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{questionnaire.id}-taulukot.html"
+        path.write_text(render_html(questionnaire, records), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -305,13 +337,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "report",
         cmd_report,
-        "write the HTML report",
-        "Write the HTML report with counts and percentages of every question, each with its n, for a survey "
-        "in the database (--survey) or from files (--questionnaire and --responses).",
+        "write the report: slide deck (pptx), PDF, web page and tables",
+        "Write the report of a survey in the database (--survey) or from files (--questionnaire and "
+        "--responses): "
+        "the editable slide deck (pptx), a PDF, one self-contained web page (html) and the table report with "
+        "every question's counts and n (table). The slides follow the report spec beside the questionnaire "
+        "(NAME.report.yaml), or a plain chart-per-question report when there is none.",
     )
     p.add_argument("--survey", default="mll-2024", help="survey link name (default: mll-2024)")
     p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
     p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    p.add_argument("--spec", help="report spec YAML (default: beside the questionnaire)")
+    p.add_argument("--quotes", help="YAML: question id -> response ids of open answers to quote (file mode)")
+    p.add_argument("--format", choices=[*REPORT_FORMATS, "all"], default="all", help="default: all")
+    p.add_argument("--lang", choices=["fi", "sv", "en"], default="fi", help="the report's language")
     p.add_argument("--out", default="out", help="folder to write to (default: out)")
     return parser
 

@@ -447,3 +447,27 @@ def _wish_themes(rng: random.Random) -> list[str]:
 
 def _wish_text(rng: random.Random, themes: list[str]) -> str:
     return rng.choice(WISH_OPENERS) + " ".join(rng.choice(WISH_THEMES[t]) for t in themes)
+
+
+QUOTED_QUESTIONS = (
+    "cooperation_wishes",
+    "service_paths",
+    "volunteering_role",
+    "impacts",
+    "development_ideas",
+)
+
+
+def quote_flags(records: list[ResponseRecord], per_question: int = 3) -> list[tuple[str, str]]:
+    """The demo's choice of open answers for the report: the first distinct answers of each open question."""
+    flags: list[tuple[str, str]] = []
+    for question in QUOTED_QUESTIONS:
+        seen: set[str] = set()
+        for record in records:
+            text = record.answers.get(question)
+            if isinstance(text, str) and text not in seen:
+                seen.add(text)
+                flags.append((question, record.response_id))
+                if len(seen) == per_question * 2:
+                    break
+    return flags

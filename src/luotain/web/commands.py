@@ -80,15 +80,39 @@ def analysis_frame(slug: str):  # type: ignore[no-untyped-def]
     return ResponseFrame.from_records(survey.questionnaire, response_records(survey))
 
 
-def write_report(slug: str, out_dir: Path) -> Path:
+def write_report(
+    slug: str, out_dir: Path, formats: tuple[str, ...] = ("html", "pdf", "pptx", "table"), lang: str = "fi"
+) -> list[Path]:
+    """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table)."""
     from luotain.report.first import render_html
+    from luotain.report.make import make_deck
+    from luotain.report.make import write_report as write_deck
+    from luotain.report.spec import builtin_spec
+    from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
 
     survey = get_survey(slug)
+    records = response_records(survey)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{survey.slug}.html"
-    path.write_text(render_html(survey.questionnaire, response_records(survey)), encoding="utf-8")
-    return path
+    written: list[Path] = []
+    deck_formats = [f for f in formats if f != "table"]
+    if deck_formats:
+        flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
+            "question_id", "response__public_id"
+        )
+        deck = make_deck(
+            survey.questionnaire,
+            records,
+            builtin_spec(survey.questionnaire_id),
+            quote_flags=list(flags),
+            lang=lang,
+        )
+        written += write_deck(deck, out_dir, survey.slug, deck_formats)
+    if "table" in formats:
+        path = out_dir / f"{survey.slug}-taulukot.html"
+        path.write_text(render_html(survey.questionnaire, records), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 DEMO_SLUG = "mll-2024"
@@ -102,6 +126,7 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
 
     from luotain.questionnaire import builtin_template_path, load_questionnaire
     from luotain.responses import demo as demo_data
+    from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import import_responses as store
     from luotain.web.surveys.models import Survey
     from luotain.web.surveys.services import create_survey as create
@@ -114,7 +139,15 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
             path = builtin_template_path(demo_data.TEMPLATE)
             survey = create(load_questionnaire(path), DEMO_SLUG, source=path.read_text(encoding="utf-8"))
         if not survey.responses.filter(source="demo").exists():
-            store(survey, demo_data.generate(seed).records, source="demo")
+            records = demo_data.generate(seed).records
+            store(survey, records, source="demo")
+            by_id = {r.public_id: r for r in survey.responses.filter(source="demo")}
+            QuoteSelection.objects.bulk_create(
+                [
+                    QuoteSelection(response=by_id[rid], question_id=qid)
+                    for qid, rid in demo_data.quote_flags(records)
+                ]
+            )
         user_model = get_user_model()
         password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         user = user_model.objects.filter(username=DEMO_USER).first() or user_model(username=DEMO_USER)
@@ -126,7 +159,7 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
     info["responses"] = str(survey.responses.count())
     info["user"] = DEMO_USER
     info["password"] = password
-    info["report"] = str(write_report(survey.slug, out_dir))
+    info["report"] = ", ".join(str(p) for p in write_report(survey.slug, out_dir))
     return info
 
 

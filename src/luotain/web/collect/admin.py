@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Response
+from .models import QuoteSelection, Response
 
 
 @admin.register(Response)
@@ -8,3 +8,10 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ("public_id", "survey", "submitted_at", "source")
     list_filter = ("survey", "source")
     readonly_fields = ("public_id", "survey", "draft", "answers", "submitted_at", "source")
+
+
+@admin.register(QuoteSelection)
+class QuoteSelectionAdmin(admin.ModelAdmin):
+    list_display = ("question_id", "response", "created_at")
+    list_filter = ("question_id",)
+    raw_id_fields = ("response",)

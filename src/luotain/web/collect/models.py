@@ -51,3 +51,21 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class QuoteSelection(models.Model):
+    """An open answer an analyst chose for the report. Reports attribute it by organisation type and role
+    only, and leave it out where that group is smaller than the disclosure threshold."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="quote_selections")
+    question_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["response", "question_id"], name="quote_once")]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self) -> str:
+        return f"{self.question_id} / {self.response_id}"

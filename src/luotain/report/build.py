@@ -1,0 +1,340 @@
+"""From a report spec, a questionnaire and its analysis to the document model every renderer draws.
+
+Every number in the deck comes from the analysis result, through the same formatting as the charts, so a
+number in a sentence always equals the number in its chart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from luotain.analysis import AnalysisResult, share_words
+from luotain.analysis.results import QuestionResult
+from luotain.questionnaire import (
+    Matrix,
+    MultipleChoice,
+    QuestionBase,
+    Questionnaire,
+    Rating,
+    Recommendation,
+    SingleChoice,
+    Text,
+)
+
+from . import spec as s
+from .document import Chart, Deck, KeyFigure, Quote, Series, Slide
+from .numbers import number, percent
+from .themes import theme
+
+FIXED: dict[str, dict[str, str]] = {
+    "fi": {
+        "contents": "Sisältö",
+        "base": "Osuus kysymykseen vastanneista",
+        "base_multi": "Osuus kysymykseen vastanneista; vastaaja saattoi valita useita",
+        "base_matrix": "Osuus riviin vastanneista",
+        "nps": "NPS",
+        "mean": "keskiarvo",
+        "promoters": "Suosittelijat (9–10)",
+        "passives": "Passiiviset (7–8)",
+        "detractors": "Arvostelijat (0–6)",
+        "no_quotes": "Ei raportoitavia avoimia vastauksia.",
+    },
+    "sv": {
+        "contents": "Innehåll",
+        "base": "Andel av dem som svarade på frågan",
+        "base_multi": "Andel av dem som svarade på frågan; flera svar möjliga",
+        "base_matrix": "Andel av dem som svarade på raden",
+        "nps": "NPS",
+        "mean": "medelvärde",
+        "promoters": "Rekommenderare (9–10)",
+        "passives": "Passiva (7–8)",
+        "detractors": "Kritiker (0–6)",
+        "no_quotes": "Inga öppna svar att rapportera.",
+    },
+    "en": {
+        "contents": "Contents",
+        "base": "Share of those who answered the question",
+        "base_multi": "Share of those who answered the question; several answers possible",
+        "base_matrix": "Share of those who answered the row",
+        "nps": "NPS",
+        "mean": "mean",
+        "promoters": "Promoters (9–10)",
+        "passives": "Passives (7–8)",
+        "detractors": "Detractors (0–6)",
+        "no_quotes": "No open answers to report.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class QuoteCandidate:
+    """An open answer chosen for the report, with what its attribution may use: type and role only."""
+
+    question_id: str
+    text: str
+    org_type: str | None
+    role: str | None
+
+
+class SpecError(ValueError):
+    """The spec names something the questionnaire or the analysis does not have."""
+
+
+def build_deck(
+    spec: s.ReportSpec,
+    questionnaire: Questionnaire,
+    result: AnalysisResult,
+    *,
+    quotes: Sequence[QuoteCandidate] = (),
+    group_sizes: Mapping[tuple[str | None, str | None], int] | None = None,
+    lang: str = "fi",
+) -> Deck:
+    """The deck. ``group_sizes`` counts respondents per (organisation type, role) for quote attribution."""
+    builder = _Builder(spec, questionnaire, result, quotes, group_sizes or {}, lang)
+    return Deck(
+        title=spec.title.get(lang),
+        subtitle=spec.subtitle.get(lang) if spec.subtitle else "",
+        date=spec.date,
+        lang=lang,
+        theme=theme(spec.theme),
+        slides=tuple(builder.slides()),
+    )
+
+
+class _Builder:
+    def __init__(
+        self,
+        spec: s.ReportSpec,
+        questionnaire: Questionnaire,
+        result: AnalysisResult,
+        quotes: Sequence[QuoteCandidate],
+        group_sizes: Mapping[tuple[str | None, str | None], int],
+        lang: str,
+    ):
+        self.spec, self.q, self.result, self.lang = spec, questionnaire, result, lang
+        self.quotes = quotes
+        self.group_sizes = group_sizes
+        self.k = questionnaire.disclosure_threshold
+        self.fixed = FIXED[lang]
+
+    def t(self, text: Text | None) -> str:
+        return text.get(self.lang) if text else ""
+
+    def question(self, qid: str) -> tuple[QuestionBase, QuestionResult]:
+        try:
+            return self.q.question(qid), self.result.questions[qid]
+        except KeyError:
+            raise SpecError(
+                f"the report names question '{qid}', which the questionnaire does not have"
+            ) from None
+
+    def slides(self) -> list[Slide]:
+        out: list[Slide] = []
+        for section in self.spec.sections:
+            if section.divider:
+                out.append(Slide(kind="section", title=self.t(section.title)))
+            for slide in section.slides:
+                out.append(self.slide(slide))
+        return out
+
+    def slide(self, slide: s.Slide) -> Slide:
+        title = self.t(slide.title)
+        if isinstance(slide, s.TitleSlide):
+            return Slide(
+                kind="title", title=title or self.t(self.spec.title), lead=self.t(self.spec.subtitle)
+            )
+        if isinstance(slide, s.ContentsSlide):
+            items = tuple(f"{i}. {self.t(sec.title)}" for i, sec in enumerate(self.spec.sections, start=1))
+            return Slide(kind="contents", title=title or self.fixed["contents"], items=items)
+        if isinstance(slide, s.BulletsSlide):
+            return Slide(
+                kind="bullets", title=title, bullets=tuple(self.fill(self.t(b)) for b in slide.bullets)
+            )
+        if isinstance(slide, s.ChartSlide):
+            question, figures = self.question(slide.question)
+            return Slide(
+                kind="chart",
+                title=title or question.text.get(self.lang),
+                chart=self.chart(slide, question, figures),
+            )
+        if isinstance(slide, s.RankingSlide):
+            return self.ranking(slide, title)
+        if isinstance(slide, s.QuotesSlide):
+            question, _ = self.question(slide.question)
+            chosen = self.chosen_quotes(slide.question, slide.limit)
+            return Slide(
+                kind="quotes",
+                title=title or question.text.get(self.lang),
+                quotes=chosen,
+                note="" if chosen else self.fixed["no_quotes"],
+            )
+        if isinstance(slide, s.NpsSlide):
+            return self.nps(slide, title)
+        if isinstance(slide, s.ContactSlide):
+            return Slide(
+                kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)
+            )
+        raise SpecError(f"unknown slide kind {slide.kind}")  # pragma: no cover
+
+    # -- charts -------------------------------------------------------------------------------------------
+
+    def chart(self, slide: s.ChartSlide, question: QuestionBase, figures: QuestionResult) -> Chart:
+        lang = self.lang
+        if isinstance(question, Matrix):
+            rows = [r for r in question.rows if slide.rows is None or r.id in slide.rows]
+            if slide.rows is not None:
+                rows.sort(key=lambda r: slide.rows.index(r.id))  # type: ignore[union-attr]
+            assert figures.rows is not None
+            ns = [figures.rows[r.id].n for r in rows]
+            series = tuple(
+                Series(o.label.get(lang), tuple(figures.rows[r.id].percent.get(o.id, 0.0) for r in rows))
+                for o in question.options
+            )
+            n_note = f"n = {min(ns)}" if min(ns) == max(ns) else f"n = {min(ns)}–{max(ns)}"
+            categories = tuple(r.text.get(lang) for r in rows)
+            alt = "; ".join(
+                f"{c}: " + ", ".join(f"{sr.name} {percent(sr.values[i], lang=lang)}" for sr in series)
+                for i, c in enumerate(categories)
+            )
+            return Chart("stacked", categories, series, n_note, self.fixed["base_matrix"], alt)
+        percent_of = figures.percent or {}
+        if isinstance(question, SingleChoice | MultipleChoice):
+            pairs = [(o.label.get(lang), percent_of.get(o.id, 0.0)) for o in question.options]
+            if isinstance(question, MultipleChoice) and slide.sort:
+                pairs.sort(key=lambda p: -p[1])
+            base = self.fixed["base_multi" if isinstance(question, MultipleChoice) else "base"]
+        elif isinstance(question, Rating):
+            pairs = [(p.label.get(lang), percent_of.get(str(p.value), 0.0)) for p in question.points]
+            base = self.fixed["base"]
+        elif isinstance(question, Recommendation):
+            pairs = [(str(v), percent_of.get(str(v), 0.0)) for v in range(11)]
+            base = self.fixed["base"]
+        else:
+            raise SpecError(f"question '{question.id}' ({question.type_name}) has no chart; quote it instead")
+        categories = tuple(label for label, _ in pairs)
+        values = tuple(value for _, value in pairs)
+        alt = "; ".join(f"{label} {percent(value, lang=lang)}" for label, value in pairs)
+        return Chart(
+            "bar", categories, (Series(question.text.get(lang), values),), f"n = {figures.n}", base, alt
+        )
+
+    def ranking(self, slide: s.RankingSlide, title: str) -> Slide:
+        question, _ = self.question(slide.question)
+        if not isinstance(question, Matrix):
+            raise SpecError(f"a ranking needs a matrix question, and '{slide.question}' is not one")
+        if slide.option not in question.option_ids():
+            raise SpecError(f"'{slide.option}' is not an option of '{slide.question}'")
+        ranked = self.result.rankings[slide.question][slide.option][: slide.top]
+        labels = {r.id: r.text.get(self.lang) for r in question.rows}
+        items = tuple(
+            f"{i}. {labels[r.row]} ({percent(r.percent, lang=self.lang)})"
+            for i, r in enumerate(ranked, start=1)
+        )
+        ns = [r.n for r in ranked]
+        note = f"n = {min(ns)}" if ns and min(ns) == max(ns) else (f"n = {min(ns)}–{max(ns)}" if ns else "")
+        return Slide(kind="ranking", title=title, lead=self.t(slide.lead), items=items, note=note)
+
+    def nps(self, slide: s.NpsSlide, title: str) -> Slide:
+        question, figures = self.question(slide.question)
+        if figures.nps is None or figures.mean is None:
+            return Slide(kind="nps", title=title or question.text.get(self.lang), note=f"n = {figures.n}")
+        lang = self.lang
+        key = (
+            KeyFigure(self.fixed["nps"], number(figures.nps, lang=lang)),
+            KeyFigure(self.fixed["mean"], number(figures.mean, 1, lang=lang)),
+            KeyFigure("n", str(figures.n)),
+        )
+        shares = Chart(
+            "bar",
+            (self.fixed["promoters"], self.fixed["passives"], self.fixed["detractors"]),
+            (
+                Series(
+                    self.fixed["nps"],
+                    (figures.promoters or 0.0, figures.passives or 0.0, figures.detractors or 0.0),
+                ),
+            ),
+            f"n = {figures.n}",
+            self.fixed["base"],
+            f"NPS {number(figures.nps, lang=lang)}, "
+            f"{self.fixed['mean']} {number(figures.mean, 1, lang=lang)}",
+        )
+        lead = (
+            f"{self.fixed['nps']} {number(figures.nps, lang=lang)} · {self.fixed['mean']} "
+            f"{number(figures.mean, 1, lang=lang)} (n = {figures.n})"
+        )
+        return Slide(
+            kind="nps",
+            title=title or question.text.get(lang),
+            lead=lead,
+            figures=key,
+            chart=shares,
+            note=f"n = {figures.n}",
+        )
+
+    # -- quotes -------------------------------------------------------------------------------------------
+
+    def attribution(self, candidate: QuoteCandidate) -> str | None:
+        """'Kunnan päällikkö/esihenkilö', coarser where the group is small, None where even that is."""
+        a = self.spec.attribution
+        kind = a.types.get(candidate.org_type or "")
+        if kind is None:
+            return None
+        role = a.roles.get(candidate.role or "")
+        if role is not None and self.group_sizes.get((candidate.org_type, candidate.role), 0) >= self.k:
+            return f"{kind.get(self.lang)} {role.get(self.lang)}"
+        type_size = sum(n for (t, _), n in self.group_sizes.items() if t == candidate.org_type)
+        if type_size >= self.k:
+            return f"{kind.get(self.lang)} {a.fallback_role.get(self.lang)}"
+        return None
+
+    def chosen_quotes(self, question_id: str, limit: int) -> tuple[Quote, ...]:
+        chosen: list[Quote] = []
+        for candidate in self.quotes:
+            if candidate.question_id != question_id or not candidate.text.strip():
+                continue
+            attribution = self.attribution(candidate)
+            if attribution is None:
+                continue
+            chosen.append(Quote(candidate.text.strip(), attribution))
+            if len(chosen) == limit:
+                break
+        return tuple(chosen)
+
+    # -- text ---------------------------------------------------------------------------------------------
+
+    def fill(self, text: str) -> str:
+        return s.PLACEHOLDER.sub(lambda m: self.value(m.group("kind"), m.group("arg")), text)
+
+    def value(self, kind: str, arg: str | None) -> str:
+        lang, result = self.lang, self.result
+        if kind == "n":
+            return str(result.n_responses if not arg else self.question(arg)[1].n)
+        if arg is None:
+            raise SpecError(f"the placeholder {{{kind}}} needs an argument, as in {{{kind}:QUESTION}}")
+        if kind == "orgs":
+            return str(result.organisations.get(arg, 0))
+        if kind in ("pct", "words", "Words"):
+            share = self.share(arg)
+            if kind == "pct":
+                return percent(share, lang=lang)
+            words = share_words(share, lang)
+            return words[:1].upper() + words[1:] if kind == "Words" else words
+        figures = self.question(arg)[1]
+        value = {"agree": figures.agree_percent, "nps": figures.nps, "mean": figures.mean}[kind]
+        if value is None:
+            raise SpecError(f"{{{kind}:{arg}}}: the question has no such figure")
+        if kind == "agree":
+            return percent(value, lang=lang)
+        return number(value, 1 if kind == "mean" else 0, lang=lang)
+
+    def share(self, arg: str) -> float:
+        match = re.fullmatch(r"(?P<q>[a-z0-9_]+)(?:/(?P<row>[a-z0-9_]+))?=(?P<option>[a-z0-9_]+)", arg)
+        if match is None:
+            raise SpecError(f"'{arg}' is not QUESTION=OPTION or QUESTION/ROW=OPTION")
+        _, figures = self.question(match["q"])
+        shares = figures.rows[match["row"]].percent if match["row"] and figures.rows else figures.percent
+        if shares is None or match["option"] not in shares:
+            raise SpecError(f"'{arg}': no such option in the analysis")
+        return shares[match["option"]]

@@ -1,0 +1,72 @@
+"""The report as a document model that every renderer draws: slides with titles, bullets, charts, rankings,
+quotes and key figures, all numbers already worded in the report's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float, ...]  # percent per category
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Horizontal bars: ``bar`` has one series; ``stacked`` is 100 % stacked bars, a series per option."""
+
+    kind: Literal["bar", "stacked"]
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    n_note: str  # "n = 80" or "n = 79–80"
+    base: str  # what the shares are of
+    alt: str  # a text alternative for the whole chart
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: Literal["title", "contents", "section", "chart", "ranking", "bullets", "quotes", "nps", "contact"]
+    title: str
+    lead: str = ""
+    bullets: tuple[str, ...] = ()
+    chart: Chart | None = None
+    items: tuple[str, ...] = ()  # ranking lines, contents
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[KeyFigure, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    primary: str  # titles, bars
+    accent: str  # highlights
+    text: str
+    background: str
+    palette: tuple[str, ...]  # series colours, in order
+    font: str  # CSS font stack; the first family is used in the deck
+    logo_text: str = ""
+
+
+@dataclass(frozen=True)
+class Deck:
+    title: str
+    subtitle: str
+    date: str
+    lang: str
+    theme: Theme
+    slides: tuple[Slide, ...] = field(default_factory=tuple)

@@ -1,0 +1,267 @@
+"""The report as an editable PowerPoint deck: native charts (not pictures) with alt text, text in text
+frames that shrink to fit, and no timestamps of the moment of rendering inside."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from luotain.report.document import Chart, Deck, Slide, Theme
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.7)
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+def _font_name(theme: Theme) -> str:
+    return theme.font.split(",")[0].strip().strip('"')
+
+
+def _textbox(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    lines,
+    theme: Theme,
+    *,
+    size=20,
+    bold=False,
+    colour=None,
+    bullets=False,
+    align=None,
+):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = f"• {line}" if bullets else line
+        paragraph.space_after = Pt(10 if bullets else 4)
+        if align is not None:
+            paragraph.alignment = align
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.name = _font_name(theme)
+            run.font.color.rgb = _rgb(colour or theme.text)
+    return box
+
+
+def _background(slide, colour: str) -> None:
+    fill = slide.background.fill
+    fill.solid()
+    fill.fore_color.rgb = _rgb(colour)
+
+
+def _title(slide, text: str, theme: Theme) -> None:
+    _textbox(
+        slide,
+        MARGIN,
+        Inches(0.4),
+        WIDTH - 2 * MARGIN,
+        Inches(1.0),
+        [text],
+        theme,
+        size=30,
+        bold=True,
+        colour=theme.primary,
+    )
+
+
+def _footer(slide, deck: Deck, number: int, note: str) -> None:
+    _textbox(
+        slide,
+        MARGIN,
+        HEIGHT - Inches(0.55),
+        Inches(8),
+        Inches(0.4),
+        [note],
+        deck.theme,
+        size=12,
+        colour="#505a5f",
+    )
+    _textbox(
+        slide,
+        WIDTH - MARGIN - Inches(4),
+        HEIGHT - Inches(0.55),
+        Inches(4),
+        Inches(0.4),
+        [f"{deck.title} · {number}"],
+        deck.theme,
+        size=12,
+        colour="#505a5f",
+        align=PP_ALIGN.RIGHT,
+    )
+
+
+def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
+    data = CategoryChartData(number_format='0" %"')
+    data.categories = list(chart.categories)
+    for series in chart.series:
+        data.add_series(series.name, [round(v, 1) for v in series.values])
+    kind = XL_CHART_TYPE.BAR_STACKED_100 if chart.kind == "stacked" else XL_CHART_TYPE.BAR_CLUSTERED
+    frame = slide.shapes.add_chart(kind, MARGIN, top, WIDTH - 2 * MARGIN, height, data)
+    frame.name = "Kaavio"
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)  # alt text for screen readers
+    c = frame.chart
+    c.font.size = Pt(12)
+    c.font.name = _font_name(theme)
+    c.has_title = False
+    category_axis = c.category_axis
+    category_axis.reverse_order = True  # first category on top, as in the questionnaire
+    category_axis.tick_labels.font.size = Pt(12)
+    value_axis = c.value_axis
+    value_axis.visible = chart.kind == "stacked"
+    value_axis.has_major_gridlines = False
+    value_axis.maximum_scale = 1.0 if chart.kind == "stacked" else 100.0
+    value_axis.minimum_scale = 0.0
+    plot = c.plots[0]
+    plot.gap_width = 40
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = '0" %"'
+    labels.number_format_is_linked = False
+    labels.font.size = Pt(11)
+    if chart.kind == "stacked":
+        plot.overlap = 100
+        labels.position = XL_LABEL_POSITION.CENTER
+        c.has_legend = True
+        c.legend.position = XL_LEGEND_POSITION.TOP
+        c.legend.include_in_layout = False
+    else:
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        c.has_legend = False
+    for i, series in enumerate(plot.series):
+        fill = series.format.fill
+        fill.solid()
+        fill.fore_color.rgb = _rgb(
+            theme.palette[i % len(theme.palette)] if chart.kind == "stacked" else theme.primary
+        )
+
+
+def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
+    theme = deck.theme
+    page = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    if slide.kind in ("title", "section"):
+        _background(page, theme.primary)
+        size = 44 if slide.kind == "title" else 38
+        _textbox(
+            page,
+            MARGIN,
+            Inches(2.4),
+            WIDTH - 2 * MARGIN,
+            Inches(1.8),
+            [slide.title],
+            theme,
+            size=size,
+            bold=True,
+            colour="#ffffff",
+        )
+        if slide.kind == "title":
+            lead = f"{slide.lead} | {deck.date}" if slide.lead else deck.date
+            _textbox(
+                page,
+                MARGIN,
+                Inches(4.3),
+                WIDTH - 2 * MARGIN,
+                Inches(0.8),
+                [lead],
+                theme,
+                size=22,
+                colour="#ffffff",
+            )
+            if theme.logo_text:
+                _textbox(
+                    page,
+                    WIDTH - MARGIN - Inches(2),
+                    Inches(0.5),
+                    Inches(2),
+                    Inches(0.8),
+                    [theme.logo_text],
+                    theme,
+                    size=28,
+                    bold=True,
+                    colour=theme.accent,
+                    align=PP_ALIGN.RIGHT,
+                )
+        return
+    _title(page, slide.title, theme)
+    top = Emu(Inches(1.5))
+    if slide.lead:
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.6), [slide.lead], theme, size=20)
+        top = Emu(Inches(2.1))
+    body_height = HEIGHT - top - Inches(0.8)
+    if slide.kind == "contents":
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), theme, size=24)
+    elif slide.kind in ("bullets", "contact"):
+        _textbox(
+            page,
+            MARGIN,
+            top,
+            WIDTH - 2 * MARGIN,
+            body_height,
+            list(slide.bullets),
+            theme,
+            size=22,
+            bullets=slide.kind == "bullets",
+        )
+    elif slide.kind == "ranking":
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), theme, size=26)
+    elif slide.kind == "quotes":
+        lines = [line for q in slide.quotes for line in (f"”{q.text}”", f"– {q.attribution}", "")] or [
+            slide.note
+        ]
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, lines, theme, size=20)
+    if slide.figures:
+        width = (WIDTH - 2 * MARGIN) // max(len(slide.figures), 1)
+        for i, figure in enumerate(slide.figures):
+            left = MARGIN + Emu(width * i)
+            _textbox(
+                page,
+                left,
+                top,
+                width,
+                Inches(1.3),
+                [figure.value],
+                theme,
+                size=60,
+                bold=True,
+                colour=theme.primary,
+            )
+            _textbox(page, left, top + Inches(1.3), width, Inches(0.5), [figure.label], theme, size=18)
+        top = Emu(top + Inches(2.0))
+        body_height = HEIGHT - top - Inches(0.8)
+    if slide.chart is not None:
+        _chart(page, slide.chart, theme, top, body_height)
+    note = f"{slide.chart.n_note} · {slide.chart.base}" if slide.chart else slide.note
+    _footer(page, deck, number, note)
+
+
+def render_pptx(deck: Deck) -> bytes:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    props = prs.core_properties
+    props.title = deck.title
+    props.author = deck.subtitle or "Luotain"
+    props.last_modified_by = "Luotain"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    for number, slide in enumerate(deck.slides, start=1):
+        _slide(prs, deck, slide, number)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()

@@ -1,0 +1,37 @@
+"""Report themes: colours and fonts per organisation. Fonts a machine lacks fall back down the stack."""
+
+from __future__ import annotations
+
+from .document import Theme
+
+FONT_STACK = '"Source Sans 3", "Liberation Sans", "DejaVu Sans", Arial, sans-serif'
+
+THEMES: dict[str, Theme] = {
+    "neutral": Theme(
+        name="neutral",
+        primary="#1f4e79",
+        accent="#c55a11",
+        text="#1b1b1b",
+        background="#ffffff",
+        palette=("#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#7030a0"),
+        font=FONT_STACK,
+    ),
+    # Blue and yellow in the spirit of the MLL report; not MLL's official brand files.
+    "mll": Theme(
+        name="mll",
+        primary="#00558c",
+        accent="#f5b400",
+        text="#1b1b1b",
+        background="#ffffff",
+        palette=("#00558c", "#4a9fd8", "#f5b400", "#8c8c8c", "#c8d9e8", "#6d2077"),
+        font=FONT_STACK,
+        logo_text="MLL",
+    ),
+}
+
+
+def theme(name: str) -> Theme:
+    try:
+        return THEMES[name]
+    except KeyError:
+        raise ValueError(f"no theme '{name}' (themes: {', '.join(sorted(THEMES))})") from None
