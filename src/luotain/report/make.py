@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from . import spec as s
 from .build import QuoteCandidate, build_deck
 from .document import Deck
 from .render import RENDERERS, render
+from .render.pdf import RendererUnavailable
 
 FORMATS = ("html", "pdf", "pptx")
 
@@ -71,12 +73,18 @@ def make_deck(
 
 
 def write_report(deck: Deck, out_dir: Path, name: str, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write each format; a format this machine cannot render is skipped with a warning on stderr."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         if fmt not in RENDERERS:
             raise ValueError(f"no format '{fmt}' (formats: {', '.join(FORMATS)})")
+        try:
+            content = render(deck, fmt)
+        except RendererUnavailable as exc:
+            print(f"warning: {fmt} skipped: {exc}", file=sys.stderr)
+            continue
         path = out_dir / f"{name}.{fmt}"
-        path.write_bytes(render(deck, fmt))
+        path.write_bytes(content)
         written.append(path)
     return written

@@ -7,9 +7,21 @@ from luotain.report.document import Deck
 from .html import render_html_text
 
 
+class RendererUnavailable(RuntimeError):
+    """A format whose system libraries this machine lacks."""
+
+
 def render_pdf(deck: Deck) -> bytes:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise RendererUnavailable(
+            "PDF needs WeasyPrint with the Pango library (Debian: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0): {exc}"
+        ) from None
 
     document = HTML(string=render_html_text(deck, for_print=True)).render()
-    pdf: bytes = document.write_pdf(metadata={"title": deck.title, "created": None, "modified": None}) or b""
+    document.metadata.title = deck.title
+    document.metadata.created = document.metadata.modified = None  # reruns give the same bytes
+    pdf: bytes = document.write_pdf() or b""
     return pdf

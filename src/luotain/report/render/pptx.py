@@ -4,6 +4,8 @@ frames that shrink to fit, and no timestamps of the moment of rendering inside."
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import datetime
 
 from pptx import Presentation
@@ -264,4 +266,25 @@ def render_pptx(deck: Deck) -> bytes:
         _slide(prs, deck, slide, number)
     out = io.BytesIO()
     prs.save(out)
+    return _without_timestamps(out.getvalue())
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _without_timestamps(package: bytes) -> bytes:
+    """The same package with every timestamp fixed: zip entry times, and the creation times that the
+    embedded chart workbooks get from XlsxWriter. Two renderings of one deck are then byte-identical."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.endswith(".xlsx"):
+                data = _without_timestamps(data)
+            elif name.endswith("core.xml"):
+                data = _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
     return out.getvalue()

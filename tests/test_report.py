@@ -1,0 +1,225 @@
+"""The report: deck from the analysis, three renderers, determinism, escaping and quotes."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from luotain.analysis import ResponseFrame, analyse
+from luotain.questionnaire import load_builtin, parse_questionnaire
+from luotain.report.build import QuoteCandidate, build_deck
+from luotain.report.make import make_deck
+from luotain.report.numbers import percent
+from luotain.report.render import render
+from luotain.report.spec import builtin_spec
+from luotain.responses import ResponseRecord
+from luotain.responses.demo import generate, quote_flags
+
+
+@pytest.fixture(scope="module")
+def demo():
+    q = load_builtin("mll-kumppanikysely-2024")
+    records = generate().records
+    deck = make_deck(q, records, builtin_spec(q.id), quote_flags=quote_flags(records))
+    result = analyse(ResponseFrame.from_records(q, records))
+    return q, records, deck, result
+
+
+@pytest.fixture(scope="module")
+def outputs(demo):
+    deck = demo[2]
+    return {fmt: render(deck, fmt) for fmt in ("html", "pdf", "pptx")}
+
+
+def slide_titled(deck, title):
+    return next(s for s in deck.slides if s.title == title)
+
+
+def test_the_deck_follows_the_seed_report(demo):
+    _, _, deck, _ = demo
+    sections = [s.title for s in deck.slides if s.kind == "section"]
+    assert sections == [
+        "Perhekeskuskehittämisen tilanne alueilla toukokuussa 2024",
+        "Yhteistyö MLL:n kanssa",
+        "MLL:n toiminnan tunnettuus",
+        "MLL:n merkitys ja toiminnan vaikutukset",
+        "Kokemukset yhteistyöstä MLL:n kanssa",
+        "Yhteenveto kyselyn tuloksista",
+    ]
+    assert deck.slides[0].kind == "title" and deck.slides[1].kind == "contents"
+    assert len(deck.slides[1].items) == 7
+    assert deck.slides[-1].kind == "contact"
+
+
+def test_charts_equal_the_analysis(demo):
+    _, _, deck, result = demo
+    org = slide_titled(deck, "Organisaatio, jossa työskentelet").chart
+    assert org.categories == ("Hyvinvointialue", "Kunta")
+    assert org.series[0].values == (result.questions["org_type"].percent["hyvinvointialue"], 55.0)
+    assert org.n_note == "n = 80"
+    matrix = slide_titled(
+        deck,
+        "Miten vastuut jakautuvat kunnan ja hyvinvointialueen kesken MLL:n avustusten ja yhteistyön osalta?",
+    ).chart
+    assert matrix.kind == "stacked" and len(matrix.categories) == 10 and len(matrix.series) == 5
+    both = next(s for s in matrix.series if s.name == "Molemmat")
+    assert both.values[5] == result.questions["responsibilities"].rows["ngo_coordination"].percent["molemmat"]
+    awareness = slide_titled(deck, "MLL:n toimintojen tunnettuus").chart
+    assert list(awareness.series[0].values) == sorted(awareness.series[0].values, reverse=True)
+    for slide in deck.slides:
+        if slide.chart is not None:
+            assert slide.chart.n_note.startswith("n = ") and slide.chart.base and slide.chart.alt
+
+
+def test_numbers_in_sentences_equal_the_charts(demo):
+    _, _, deck, result = demo
+    status = slide_titled(deck, "Yhteistyön tilannekuva")
+    share = result.questions["cooperation_status"].percent["vakiintunut"]
+    assert (
+        status.bullets[0]
+        == f"Yli puolet ({percent(share)}) vastaajista kokee yhteistyön olevan vakiintunutta"
+    )
+    assert percent(share) == "59\u00a0%"
+    toteutus = slide_titled(deck, "Kyselyn toteutus")
+    assert (
+        "Kyselyyn saatiin 80 vastausta, joista 45\u00a0% oli hyvinvointialueilta ja 55\u00a0% kunnista"
+        in toteutus.bullets
+    )
+    assert "Vastaukset olivat 14 hyvinvointialueelta ja 34 kunnasta" in toteutus.bullets
+    both = slide_titled(deck, "Molemmille kuuluvat tehtävät")
+    assert both.items[0] == "1. Järjestöyhteistyön koordinointi (86\u00a0%)"
+    assert [re.search(r"\((\d+)", i).group(1) for i in both.items] == ["86", "86", "79", "72", "61"]
+    nps = slide_titled(deck, "Yhteistyön suosittelu")
+    assert nps.lead == "NPS 82 · keskiarvo 9,3 (n = 78)"
+
+
+def test_quotes_are_attributed_by_type_and_role_only(demo):
+    _, records, deck, _ = demo
+    quotes = [q for s in deck.slides if s.kind == "quotes" for q in s.quotes]
+    assert quotes
+    allowed = re.compile(
+        r"^(Kunnan|Hyvinvointialueen) (johtava viranhaltija|päällikkö/esihenkilö|"
+        r"asiantuntija/koordinaattori|työntekijä|edustaja)$"
+    )
+    assert all(allowed.match(q.attribution) for q in quotes)
+    names = {r.answers["organisation"] for r in records}
+    assert not any(code in q.attribution for q in quotes for code in names)
+
+
+def test_a_quote_from_a_small_group_is_attributed_coarsely_or_left_out(mll):
+    spec = builtin_spec(mll.id)
+    result = analyse(ResponseFrame.from_records(mll, generate().records))
+    candidates = [
+        QuoteCandidate("impacts", "Iso ryhmä.", "kunta", "asiantuntija"),
+        QuoteCandidate("impacts", "Pieni ryhmä.", "kunta", "johto"),
+        QuoteCandidate("impacts", "Liian pieni.", "hyvinvointialue", "johto"),
+    ]
+    sizes = {("kunta", "asiantuntija"): 20, ("kunta", "johto"): 2, ("hyvinvointialue", "johto"): 3}
+    deck = build_deck(spec, mll, result, quotes=candidates, group_sizes=sizes)
+    quotes = next(s for s in deck.slides if s.kind == "quotes" and s.quotes).quotes
+    assert [(q.text, q.attribution) for q in quotes] == [
+        ("Iso ryhmä.", "Kunnan asiantuntija/koordinaattori"),
+        ("Pieni ryhmä.", "Kunnan edustaja"),
+    ]
+
+
+def test_pptx_has_native_charts_with_alt_text_equal_to_the_analysis(outputs, demo):
+    _, _, deck, result = demo
+    prs = Presentation(io.BytesIO(outputs["pptx"]))
+    assert len(prs.slides) == len(deck.slides)
+    charts = [shape for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+    assert len(charts) == sum(1 for s in deck.slides if s.chart is not None)
+    for shape in charts:
+        assert shape._element.nvGraphicFramePr.cNvPr.get("descr")
+    titles = [
+        next((sh.text_frame.text for sh in slide.shapes if sh.has_text_frame), "") for slide in prs.slides
+    ]
+    assert "Organisaatio, jossa työskentelet" in titles
+    org_chart = next(
+        sh for sh in prs.slides[titles.index("Organisaatio, jossa työskentelet")].shapes if sh.has_chart
+    )
+    values = list(org_chart.chart.plots[0].series[0].values)
+    assert values == [round(result.questions["org_type"].percent[o], 1) for o in ("hyvinvointialue", "kunta")]
+
+
+def test_pdf_text_holds_the_key_figures(outputs):
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs["pdf"])).pages)
+    assert "NPS 82" in text
+    assert "9,3" in text
+    assert re.search(r"86\s%", text)
+
+
+def test_html_is_self_contained(outputs):
+    html = outputs["html"].decode()
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(" not in html
+    assert html.count("<svg") == 13  # one a chart
+
+
+def test_two_runs_give_identical_output(demo, outputs):
+    q, records, _, _ = demo
+    again = make_deck(q, records, builtin_spec(q.id), quote_flags=quote_flags(records))
+    assert render(again, "html") == outputs["html"]
+    assert render(again, "pdf") == outputs["pdf"]
+    assert render(again, "pptx") == outputs["pptx"]
+
+
+def test_everything_typed_is_escaped_in_every_format():
+    q = parse_questionnaire(
+        """
+id: xss
+title: "<script>alert(1)</script> & {{ 7*7 }}"
+sections:
+  - id: s
+    title: Osa
+    questions:
+      - id: org_type
+        type: single_choice
+        text: "Org <b>bold</b>"
+        options: [{id: kunta, label: "<img src=x onerror=alert(1)>"}, {id: hyvinvointialue, label: HVA}]
+      - id: role
+        type: single_choice
+        text: Rooli
+        options: [{id: johto, label: Johto}]
+      - id: say
+        type: text
+        text: Sano
+"""
+    )
+    records = [
+        ResponseRecord(str(i), None, {"org_type": "kunta", "role": "johto", "say": "<script>x()</script>"})
+        for i in range(6)
+    ]
+    from luotain.questionnaire import Text
+    from luotain.report.spec import Attribution, QuotesSlide, ReportSpec, Section
+
+    spec = ReportSpec(
+        title=Text(fi="<script>alert(1)</script>"),
+        date="1.1.2025",
+        attribution=Attribution(types={"kunta": Text(fi="Kunnan")}, roles={"johto": Text(fi="johtaja")}),
+        sections=[
+            Section(
+                title=Text(fi="Osa"),
+                slides=[
+                    QuotesSlide(kind="quotes", question="say"),
+                ],
+            )
+        ],
+    )
+    from luotain.report.make import default_spec
+
+    for s in (spec, default_spec(q)):
+        deck = make_deck(q, records, s, quote_flags=[("say", "0")])
+        html = render(deck, "html").decode()
+        assert "<script>" not in html and "<img" not in html and "<b>bold" not in html
+        pptx = zipfile.ZipFile(io.BytesIO(render(deck, "pptx")))
+        xml = "".join(pptx.read(n).decode("utf-8", "replace") for n in pptx.namelist() if n.endswith(".xml"))
+        assert "<script>" not in xml and "<img" not in xml
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render(deck, "pdf"))).pages)
+        assert "<script>" in text or "<img" in text or "Org <b>bold</b>" in text  # shown as text, not run
