@@ -39,7 +39,6 @@ FIXED: dict[str, dict[str, str]] = {
         "promoters": "Suosittelijat (9–10)",
         "passives": "Passiiviset (7–8)",
         "detractors": "Arvostelijat (0–6)",
-        "no_quotes": "Ei raportoitavia avoimia vastauksia.",
     },
     "sv": {
         "contents": "Innehåll",
@@ -51,7 +50,6 @@ FIXED: dict[str, dict[str, str]] = {
         "promoters": "Rekommenderare (9–10)",
         "passives": "Passiva (7–8)",
         "detractors": "Kritiker (0–6)",
-        "no_quotes": "Inga öppna svar att rapportera.",
     },
     "en": {
         "contents": "Contents",
@@ -63,7 +61,6 @@ FIXED: dict[str, dict[str, str]] = {
         "promoters": "Promoters (9–10)",
         "passives": "Passives (7–8)",
         "detractors": "Detractors (0–6)",
-        "no_quotes": "No open answers to report.",
     },
 }
 
@@ -136,7 +133,10 @@ class _Builder:
             if section.divider:
                 out.append(Slide(kind="section", title=self.t(section.title)))
             for slide in section.slides:
-                out.append(self.slide(slide))
+                built = self.slide(slide)
+                if built.kind == "quotes" and not built.quotes:
+                    continue  # no chosen answer fits the disclosure rules: no empty slide
+                out.append(built)
         return out
 
     def slide(self, slide: s.Slide) -> Slide:
@@ -164,12 +164,7 @@ class _Builder:
         if isinstance(slide, s.QuotesSlide):
             question, _ = self.question(slide.question)
             chosen = self.chosen_quotes(slide.question, slide.limit)
-            return Slide(
-                kind="quotes",
-                title=title or question.text.get(self.lang),
-                quotes=chosen,
-                note="" if chosen else self.fixed["no_quotes"],
-            )
+            return Slide(kind="quotes", title=title or question.text.get(self.lang), quotes=chosen)
         if isinstance(slide, s.NpsSlide):
             return self.nps(slide, title)
         if isinstance(slide, s.ContactSlide):

@@ -13,6 +13,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from luotain.report.document import Chart, Deck, Slide, Theme
@@ -127,7 +128,7 @@ def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
     category_axis.reverse_order = True  # first category on top, as in the questionnaire
     category_axis.tick_labels.font.size = Pt(12)
     value_axis = c.value_axis
-    value_axis.visible = chart.kind == "stacked"
+    value_axis.visible = False
     value_axis.has_major_gridlines = False
     value_axis.maximum_scale = 1.0 if chart.kind == "stacked" else 100.0
     value_axis.minimum_scale = 0.0
@@ -153,6 +154,26 @@ def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
         fill.fore_color.rgb = _rgb(
             theme.palette[i % len(theme.palette)] if chart.kind == "stacked" else theme.primary
         )
+        if chart.kind == "stacked":
+            _hide_small_labels(series, chart.series[i].values)
+
+
+def _hide_small_labels(series, values) -> None:
+    """No label on a stacked segment under 5 %: it would not fit and would cover its neighbours.
+
+    Every point gets its own label element (shown with the percent format, or deleted): viewers differ in
+    how they combine point labels with the series' defaults, and this form reads the same in all of them.
+    """
+    for idx, value in enumerate(values):
+        dlbl = series.points[idx].data_label._get_or_add_dLbl()
+        if value < 5:
+            for child in list(dlbl):
+                if child.tag != qn("c:idx"):
+                    dlbl.remove(child)
+            dlbl.append(dlbl.makeelement(qn("c:delete"), {"val": "1"}))
+        else:
+            fmt = dlbl.makeelement(qn("c:numFmt"), {"formatCode": '0" %"', "sourceLinked": "0"})
+            dlbl.find(qn("c:idx")).addnext(fmt)
 
 
 def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
