@@ -223,3 +223,38 @@ sections:
         assert "<script>" not in xml and "<img" not in xml
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render(deck, "pdf"))).pages)
         assert "<script>" in text or "<img" in text or "Org <b>bold</b>" in text  # shown as text, not run
+
+
+def test_swedish_and_english_reports_translate_the_fixed_texts(demo):
+    q, records, _, _ = demo
+    sv = make_deck(q, records, builtin_spec(q.id), quote_flags=quote_flags(records), lang="sv")
+    assert sv.lang == "sv"
+    assert any(s.kind == "contents" and s.title == "Sisältö" for s in sv.slides)  # the spec's own title
+    nps = next(s for s in sv.slides if s.kind == "nps")
+    assert nps.lead == "NPS 82 · medelvärde 9,3 (n = 78)"
+    assert nps.chart.base == "Andel av dem som svarade på frågan"
+    quotes = [x for s in sv.slides if s.kind == "quotes" for x in s.quotes]
+    assert quotes and all(x.attribution.startswith(("Kommunens", "Välfärdsområdets")) for x in quotes)
+    en = make_deck(q, records, None, lang="en")
+    assert any(s.chart is not None and s.chart.base.startswith("Share of those") for s in en.slides)
+    assert '<html lang="sv">' in render(sv, "html").decode()
+
+
+def test_a_spec_with_an_unknown_placeholder_or_question_is_a_clear_error(tmp_path, mll):
+    from luotain.questionnaire import QuestionnaireError
+    from luotain.report.build import SpecError
+    from luotain.report.spec import load_spec
+
+    bad = tmp_path / "bad.report.yaml"
+    bad.write_text(
+        'title: T\ndate: "1.1.2025"\nsections:\n  - title: S\n    slides:\n'
+        '      - {kind: bullets, bullets: ["{median:recommend}"]}\n'
+    )
+    with pytest.raises(QuestionnaireError, match="unknown placeholders: median"):
+        load_spec(bad)
+    bad.write_text(
+        'title: T\ndate: "1.1.2025"\nsections:\n  - title: S\n    slides:\n'
+        "      - {kind: chart, question: nope}\n"
+    )
+    with pytest.raises(SpecError, match="question 'nope'"):
+        make_deck(mll, generate().records, load_spec(bad))

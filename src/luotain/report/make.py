@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import polars as pl
 
 from luotain.analysis import ResponseFrame, analyse
 from luotain.questionnaire import Matrix, MultipleChoice, Questionnaire, Rating, Recommendation, SingleChoice
@@ -49,27 +50,56 @@ def make_deck(
     lang: str = "fi",
 ) -> Deck:
     """``quote_flags``: (question id, response id) pairs of open answers chosen for the report."""
+    frame = ResponseFrame.from_records(questionnaire, records, registry=registry)
+    return deck_from_frame(frame, spec, quote_flags=quote_flags, lang=lang)
+
+
+def deck_from_frame(
+    frame: ResponseFrame,
+    spec: s.ReportSpec | None = None,
+    *,
+    quote_flags: Iterable[tuple[str, str]] = (),
+    lang: str = "fi",
+) -> Deck:
+    """The deck from an already checked response frame (for large tables)."""
+    questionnaire = frame.questionnaire
     spec = spec or default_spec(questionnaire)
-    result = analyse(ResponseFrame.from_records(questionnaire, records, registry=registry))
-    attribution = spec.attribution
-    by_id = {r.response_id: r for r in records}
+    result = analyse(frame)
+    a = spec.attribution
+    df = frame.df
+    have = [c for c in (a.type_question, a.role_question) if c in df.columns]
+    keys = df.select([pl.col(c).cast(pl.String) for c in have])
+    if len(have) < 2:
+        keys = keys.with_columns(
+            [
+                pl.lit(None, dtype=pl.String).alias(c)
+                for c in (a.type_question, a.role_question)
+                if c not in have
+            ]
+        )
+    sizes = {
+        (row[0], row[1]): row[2]
+        for row in keys.group_by([a.type_question, a.role_question]).len().iter_rows()
+    }
+    flags = list(quote_flags)
     quotes = []
-    for question_id, response_id in quote_flags:
-        record = by_id.get(response_id)
-        text = record.answers.get(question_id) if record else None
-        if isinstance(text, str) and text.strip():
-            quotes.append(
-                QuoteCandidate(
-                    question_id,
-                    text,
-                    record.answers.get(attribution.type_question),  # type: ignore[union-attr]
-                    record.answers.get(attribution.role_question),  # type: ignore[union-attr]
-                )
-            )
-    sizes = Counter(
-        (r.answers.get(attribution.type_question), r.answers.get(attribution.role_question)) for r in records
-    )
-    return build_deck(spec, questionnaire, result, quotes=quotes, group_sizes=dict(sizes), lang=lang)
+    if flags and "response_id" in df.columns:
+        wanted = {rid for _, rid in flags}
+        rows = {
+            row["response_id"]: row
+            for row in df.filter(pl.col("response_id").is_in(list(wanted))).iter_rows(named=True)
+        }
+        for question_id, response_id in flags:
+            row = rows.get(response_id) or {}
+            text = row.get(question_id)
+            if isinstance(text, str) and text.strip():
+                kind, role = _plain(row.get(a.type_question)), _plain(row.get(a.role_question))
+                quotes.append(QuoteCandidate(question_id, text, kind, role))
+    return build_deck(spec, questionnaire, result, quotes=quotes, group_sizes=sizes, lang=lang)
+
+
+def _plain(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def write_report(deck: Deck, out_dir: Path, name: str, formats: Sequence[str] = FORMATS) -> list[Path]:
