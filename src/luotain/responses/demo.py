@@ -255,7 +255,7 @@ OPEN_TEXTS: dict[str, list[str]] = {
         "Perheet saavat vertaistukea ja kokevat kuuluvansa yhteisöön.",
         "Maksuton toiminta mahdollistaa osallistumisen myös pienituloisille perheille.",
         "Vanhemmat jaksavat arjessa paremmin, kun heillä on paikka, jossa tavata muita.",
-        "Lapsille kavereita ja aikuisia, joille puhua.",
+        "Lapset saavat uusia kavereita ja turvallisia aikuisia ympärilleen.",
         "Ennalta ehkäisevä tuki vähentää raskaampien palvelujen tarvetta.",
     ],
     "development_ideas": [
