@@ -293,8 +293,7 @@ def _render_page(
         "resume_url": request.build_absolute_uri(reverse("collect:resume", args=[survey.slug, token])),
         "lang": lang,
     }
-    status = 200
-    response = render(request, "collect/page.html", context, status=status)
+    response = render(request, "collect/page.html", context)
     return _with_cookie(response, survey, token, lang)
 
 
