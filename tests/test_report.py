@@ -258,3 +258,42 @@ def test_a_spec_with_an_unknown_placeholder_or_question_is_a_clear_error(tmp_pat
     )
     with pytest.raises(SpecError, match="question 'nope'"):
         make_deck(mll, generate().records, load_spec(bad))
+
+
+def tiny_png(width: int = 4, height: int = 2) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_an_organisations_logo_in_every_format(tmp_path, mll):
+    from luotain.report.build import SpecError
+    from luotain.report.spec import load_spec
+
+    (tmp_path / "logo.png").write_bytes(tiny_png())
+    (tmp_path / "r.report.yaml").write_text(
+        'title: T\ndate: "1.1.2025"\nlogo: logo.png\nlogo_alt: {fi: Yhdistyksen logo}\n'
+        "sections:\n  - title: S\n    slides:\n      - {kind: title}\n"
+    )
+    deck = make_deck(mll, generate().records, load_spec(tmp_path / "r.report.yaml"))
+    assert deck.logo.mime == "image/png"
+    html = render(deck, "html").decode()
+    assert 'src="data:image/png;base64,' in html and 'alt="Yhdistyksen logo"' in html
+    prs = Presentation(io.BytesIO(render(deck, "pptx")))
+    pictures = [sh for slide in prs.slides for sh in slide.shapes if sh.shape_type == 13]  # a PICTURE
+    assert len(pictures) == 1 and pictures[0]._element.nvPicPr.cNvPr.get("descr") == "Yhdistyksen logo"
+    assert render(deck, "pdf").startswith(b"%PDF")
+    (tmp_path / "logo.png").write_text("not an image")
+    with pytest.raises(SpecError, match="not a PNG or JPEG"):
+        make_deck(mll, generate().records, load_spec(tmp_path / "r.report.yaml"))

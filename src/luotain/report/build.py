@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from luotain.analysis import AnalysisResult, share_words
 from luotain.analysis.results import QuestionResult
@@ -24,7 +25,7 @@ from luotain.questionnaire import (
 )
 
 from . import spec as s
-from .document import Chart, Deck, KeyFigure, Quote, Series, Slide
+from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
 from .numbers import number, percent
 from .themes import theme
 
@@ -97,7 +98,26 @@ def build_deck(
         lang=lang,
         theme=theme(spec.theme),
         slides=tuple(builder.slides()),
+        logo=_logo(spec, lang),
     )
+
+
+def _logo(spec: s.ReportSpec, lang: str) -> Logo | None:
+    if not spec.logo:
+        return None
+    path = Path(spec.logo)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"logo '{path}': {exc.strerror}") from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        mime = "image/png"
+    elif data.startswith(b"\xff\xd8"):
+        mime = "image/jpeg"
+    else:
+        raise SpecError(f"logo '{path}': not a PNG or JPEG image")
+    alt = spec.logo_alt.get(lang) if spec.logo_alt else (spec.subtitle.get(lang) if spec.subtitle else "")
+    return Logo(data, mime, alt)
 
 
 class _Builder:

@@ -63,6 +63,15 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """An organisation's logo image (PNG or JPEG), drawn on the title slide in every format."""
+
+    data: bytes
+    mime: str  # image/png | image/jpeg
+    description: str  # the alt text
+
+
+@dataclass(frozen=True)
 class Deck:
     title: str
     subtitle: str
@@ -70,3 +79,4 @@ class Deck:
     lang: str
     theme: Theme
     slides: tuple[Slide, ...] = field(default_factory=tuple)
+    logo: Logo | None = None

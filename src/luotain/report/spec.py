@@ -123,6 +123,8 @@ class ReportSpec(BaseModel):
     subtitle: Text | None = None
     date: str = Field(description="The report's date as printed; fixed, so that reruns give the same report.")
     theme: str = "neutral"
+    logo: str | None = Field(default=None, description="A PNG or JPEG file, relative to the spec file.")
+    logo_alt: Text | None = None
     attribution: Attribution = Attribution()
     sections: list[Section] = Field(min_length=1)
 
@@ -145,6 +147,8 @@ def load_spec(path: str | Path) -> ReportSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         spec = ReportSpec.model_validate(data)
+        if spec.logo and not Path(spec.logo).is_absolute():
+            spec = spec.model_copy(update={"logo": str(path.parent / spec.logo)})
     except FileNotFoundError:
         raise QuestionnaireError([Problem(str(path), None, None, "no such report spec")]) from None
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@ requests; printable (one slide a page), and the source of the PDF."""
 
 from __future__ import annotations
 
+import base64
 from importlib import resources
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
@@ -29,7 +30,12 @@ def render_html_text(deck: Deck, *, for_print: bool = False) -> str:
         for i, slide in enumerate(deck.slides)
         if slide.chart is not None
     }
-    return _environment().from_string(source).render(deck=deck, charts=charts, for_print=for_print)
+    logo = (
+        f"data:{deck.logo.mime};base64,{base64.b64encode(deck.logo.data).decode('ascii')}"
+        if deck.logo
+        else ""
+    )
+    return _environment().from_string(source).render(deck=deck, charts=charts, for_print=for_print, logo=logo)
 
 
 def render_html(deck: Deck) -> bytes:

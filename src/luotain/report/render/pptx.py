@@ -207,7 +207,12 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
                 size=22,
                 colour="#ffffff",
             )
-            if theme.logo_text:
+            if deck.logo is not None:
+                picture = page.shapes.add_picture(
+                    io.BytesIO(deck.logo.data), WIDTH - MARGIN - Inches(2.2), Inches(0.45), height=Inches(1.0)
+                )
+                picture._element.nvPicPr.cNvPr.set("descr", deck.logo.description)
+            elif theme.logo_text:
                 _textbox(
                     page,
                     WIDTH - MARGIN - Inches(2),
