@@ -106,6 +106,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contacts_import(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    from luotain.web.partners.contacts import ContactImportError
+
+    try:
+        created, problems = web.import_contacts(Path(args.file), args.skip_invalid)
+    except FileNotFoundError:
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ContactImportError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{args.file}: nothing was imported:", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Imported {created} contacts.")
+    if problems:
+        print(f"Left out {len(problems)} rows:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     web = _web()
     web.migrate()
@@ -310,6 +332,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="CSV file")
     p.add_argument("--survey", required=True, help="survey link name")
+
+    p = add(
+        "contacts",
+        cmd_contacts_import,
+        "import contact people: luotain contacts import FILE",
+        "Import contact people from CSV or XLSX with the columns name, email, organisation (a registry code: "
+        "hva:NN or kunta:NNN), role and language (fi or sv). Every row is checked first; if any is bad, "
+        "nothing is imported and each bad row is listed; --skip-invalid imports the good ones.",
+    )
+    p.add_argument("action", choices=["import"])
+    p.add_argument("file", help="CSV or XLSX file")
+    p.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the rest")
 
     p = add("export-responses", cmd_export, "export responses as a response-table CSV")
     p.add_argument("--survey", required=True, help="survey link name")

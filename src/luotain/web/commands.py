@@ -115,6 +115,13 @@ def write_report(
     return written
 
 
+def import_contacts(path: Path, skip_invalid: bool) -> tuple[int, list[str]]:
+    from luotain.web.partners.contacts import import_contacts as run
+
+    result = run(path, skip_invalid=skip_invalid)
+    return result.created, [str(p) for p in result.problems]
+
+
 DEMO_SLUG = "mll-2024"
 DEMO_USER = "admin"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import District, Organisation
+from .models import Contact, District, Organisation
 
 
 @admin.register(Organisation)
@@ -15,3 +15,11 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ("name_fi", "slug")
     filter_horizontal = ("counties",)
     search_fields = ("name_fi", "slug")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "organisation", "role", "language")
+    list_filter = ("language", "organisation__kind")
+    search_fields = ("name", "email", "organisation__name_fi")
+    raw_id_fields = ("organisation",)

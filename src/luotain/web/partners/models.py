@@ -63,3 +63,35 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name_fi
+
+
+class Contact(models.Model):
+    """A person at a partner organisation whom a district invites to answer."""
+
+    class Language(models.TextChoices):
+        FI = "fi", "suomi"
+        SV = "sv", "svenska"
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FI)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name_fi", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [models.UniqueConstraint(fields=["email", "organisation"], name="contact_once_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def district(self) -> District | None:
+        county = (
+            self.organisation if self.organisation.kind == "hyvinvointialue" else self.organisation.county
+        )
+        return county.districts.first() if county is not None else None
