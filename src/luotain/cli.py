@@ -128,6 +128,56 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_invite(args: argparse.Namespace) -> int:
+    from luotain.web.collect.services import SurveyNotOpen
+
+    web = _web()
+    web.migrate()
+    try:
+        result = web.invite(args.survey, args.district, args.base_url)
+    except SurveyNotOpen as exc:
+        print(
+            f"error: the survey is {exc.state.replace('_', ' ')}: invitations go out only while it is open",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    print(f"Invitations sent: {result.sent}, failed: {result.failed}, already invited: {result.skipped}.")
+    return 0 if not result.failed else 1
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from luotain.web.collect.services import SurveyNotOpen
+
+    web = _web()
+    web.migrate()
+    try:
+        result = web.remind(args.survey, args.max, args.days, args.base_url)
+    except SurveyNotOpen as exc:
+        print(f"error: the survey is {exc.state.replace('_', ' ')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Reminders sent: {result.sent}, failed: {result.failed}, too soon: {result.skipped}.")
+    return 0 if not result.failed else 1
+
+
+def cmd_rates(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    rates = web.response_rates(args.survey)
+    if args.json:
+        print(json.dumps(rates, ensure_ascii=False, indent=2))
+        return 0
+    total = rates["total"]
+    print(
+        f"{rates['survey']}: invited {total['invited']}, opened {total['opened']}, "
+        f"started {total['started']}, submitted {total['submitted']}"
+    )
+    for d in rates["districts"].values():
+        print(f"  {d['name']}: invited {d['invited']}, submitted {d['submitted']}")
+    for kind, c in rates["coverage"].items():
+        print(f"  {kind}: answered {c['answered']} of {c['total']}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     web = _web()
     web.migrate()
@@ -344,6 +394,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["import"])
     p.add_argument("file", help="CSV or XLSX file")
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the rest")
+
+    p = add("invite", cmd_invite, "send a district's invitations: a personal link to each contact")
+    p.add_argument("--survey", required=True, help="survey link name")
+    p.add_argument("--district", required=True, help="district identifier, e.g. uusimaa")
+    p.add_argument("--base-url", help="public address of the answering pages (default: LUOTAIN_BASE_URL)")
+
+    p = add("remind", cmd_remind, "remind those who have not answered nor opted out")
+    p.add_argument("--survey", required=True, help="survey link name")
+    p.add_argument("--max", type=int, default=2, help="at most this many reminders a contact (default 2)")
+    p.add_argument(
+        "--days", type=int, default=7, help="not sooner than this after the last message (default 7)"
+    )
+    p.add_argument("--base-url", help="public address of the answering pages (default: LUOTAIN_BASE_URL)")
+
+    p = add("response-rates", cmd_rates, "invited, opened, started and submitted per district and type")
+    p.add_argument("--survey", required=True, help="survey link name")
+    p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = add("export-responses", cmd_export, "export responses as a response-table CSV")
     p.add_argument("--survey", required=True, help="survey link name")

@@ -7,7 +7,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import django
 from django.conf import settings
@@ -120,6 +120,30 @@ def import_contacts(path: Path, skip_invalid: bool) -> tuple[int, list[str]]:
 
     result = run(path, skip_invalid=skip_invalid)
     return result.created, [str(p) for p in result.problems]
+
+
+def invite(slug: str, district_slug: str, base_url: str | None) -> Any:
+    from luotain.web.distribution.services import invite as run
+    from luotain.web.partners.models import District
+
+    district = District.objects.filter(slug=district_slug).first()
+    if district is None:
+        slugs = ", ".join(District.objects.values_list("slug", flat=True))
+        stderr(f"error: no district '{district_slug}' (districts: {slugs})")
+        raise SystemExit(2)
+    return run(get_survey(slug), district, base_url=base_url)
+
+
+def remind(slug: str, max_reminders: int, min_days: int, base_url: str | None) -> Any:
+    from luotain.web.distribution.services import remind as run
+
+    return run(get_survey(slug), max_reminders=max_reminders, min_days=min_days, base_url=base_url)
+
+
+def response_rates(slug: str) -> dict[str, Any]:
+    from luotain.web.distribution.services import response_rates as run
+
+    return run(get_survey(slug))
 
 
 DEMO_SLUG = "mll-2024"

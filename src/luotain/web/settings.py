@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "luotain.web.partners",
     "luotain.web.surveys",
     "luotain.web.collect",
+    "luotain.web.distribution",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Email: LUOTAIN_EMAIL_URL, e.g. smtp://user:password@mail.example.fi:587 or smtp+tls://...; by default
+# messages are printed to the console (nothing is sent).
+vars().update(env.email_url("LUOTAIN_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("LUOTAIN_FROM_EMAIL", default="Luotain <luotain@localhost>")
+# Where personal links point: the public address of the respondent pages.
+LUOTAIN_BASE_URL = env.str("LUOTAIN_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

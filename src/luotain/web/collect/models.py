@@ -18,6 +18,7 @@ class Draft(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     answers = models.JSONField(default=dict)
     page = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)  # first time a page of it was shown
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -66,6 +66,13 @@ def find_draft(survey: Survey, token: str) -> Draft | None:
     return Draft.objects.filter(survey=survey, token_hash=hash_token(token)).first()
 
 
+def mark_opened(draft: Draft) -> None:
+    """Remember when the draft's pages were first shown (an invitation's "opened")."""
+    now = timezone.now()
+    Draft.objects.filter(pk=draft.pk, opened_at__isnull=True).update(opened_at=now)
+    draft.opened_at = now
+
+
 def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> None:
     """Replace the answers of one section's questions with ``values`` and remember where the respondent is."""
     owned = {c.name for q in section.questions for c in q.columns()}

@@ -194,6 +194,8 @@ def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpRespon
             later = [n for n in shown if n > number]
             return HttpResponseRedirect(_page_url(survey, token, later[0] if later else shown[-1]))
         section = questionnaire.sections[number - 1]
+        if draft.opened_at is None:
+            services.mark_opened(draft)
         if request.method == "POST":
             return _post_page(request, survey, draft, token, section, number, shown, lang)
         return _render_page(

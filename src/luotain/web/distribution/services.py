@@ -1,0 +1,184 @@
+"""Sending invitations and reminders, opting out, and response rates."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from luotain.web.collect.models import Draft, Response
+from luotain.web.collect.services import hash_token, require_open
+from luotain.web.partners.models import Contact, District, Organisation
+from luotain.web.surveys.models import Survey
+
+from .models import Invitation
+
+
+def token_for(nonce: str) -> str:
+    """The invitation link's token: an HMAC of its nonce, so that a reminder can carry the same link while
+    only the token's hash is stored. 24 bytes, 192 bits."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"luotain.invitation:{nonce}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:24]).decode("ascii")
+
+
+def district_contacts(district: District) -> Any:
+    counties = district.counties.all()
+    return Contact.objects.filter(Q(organisation__in=counties) | Q(organisation__county__in=counties))
+
+
+@dataclass
+class Sending:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def invite(survey: Survey, district: District, *, base_url: str | None = None) -> Sending:
+    """Invite the district's contacts who have no invitation to this survey yet, one email each."""
+    require_open(survey)
+    result = Sending()
+    invited = set(survey.invitations.values_list("contact_id", flat=True))
+    for contact in district_contacts(district).select_related("organisation"):
+        if contact.pk in invited:
+            result.skipped += 1
+            continue
+        with transaction.atomic():
+            nonce = secrets.token_hex(16)
+            draft = Draft.objects.create(survey=survey, token_hash=hash_token(token_for(nonce)))
+            invitation = Invitation.objects.create(
+                survey=survey,
+                contact=contact,
+                organisation=contact.organisation,
+                district=district,
+                draft=draft,
+                nonce=nonce,
+            )
+        if _send(invitation, "invitation", base_url):
+            result.sent += 1
+        else:
+            result.failed += 1
+    return result
+
+
+def remind(
+    survey: Survey, *, max_reminders: int = 2, min_days: int = 7, base_url: str | None = None
+) -> Sending:
+    """Remind those who have not submitted nor opted out, at most ``max_reminders`` times, not sooner than
+    ``min_days`` after the last message."""
+    require_open(survey)
+    result = Sending()
+    cutoff = timezone.now() - timedelta(days=min_days)
+    candidates = survey.invitations.filter(
+        contact__isnull=False,
+        opted_out_at__isnull=True,
+        draft__submitted_at__isnull=True,
+        reminders_sent__lt=max_reminders,
+    ).select_related("contact", "survey", "draft")
+    for invitation in candidates:
+        if invitation.last_message_at and invitation.last_message_at > cutoff:
+            result.skipped += 1
+            continue
+        if _send(invitation, "reminder", base_url):
+            Invitation.objects.filter(pk=invitation.pk).update(reminders_sent=invitation.reminders_sent + 1)
+            result.sent += 1
+        else:
+            result.failed += 1
+    return result
+
+
+def _send(invitation: Invitation, kind: str, base_url: str | None) -> bool:
+    contact = invitation.contact
+    assert contact is not None
+    base = (base_url or settings.LUOTAIN_BASE_URL).rstrip("/")
+    survey = invitation.survey
+    token = token_for(invitation.nonce)
+    lang = contact.language if contact.language in survey.questionnaire.languages else "fi"
+    with translation.override(contact.language):
+        context = {
+            "title": survey.questionnaire.title.get(lang),
+            "link": base + reverse("collect:resume", args=[survey.slug, token]),
+            "opt_out": base + reverse("distribution:opt_out", args=[survey.slug, token]),
+            "closes": timezone.localtime(survey.closes_at).strftime("%-d.%-m.%Y") if survey.closes_at else "",
+            "reminder": kind == "reminder",
+        }
+        subject = render_to_string("distribution/subject.txt", context).strip()
+        body = render_to_string("distribution/invitation.txt", context)
+    message = EmailMessage(subject, body, to=[contact.email])
+    now = timezone.now()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            delivery=Invitation.Delivery.FAILED, error=str(exc)[:500]
+        )
+        return False
+    Invitation.objects.filter(pk=invitation.pk).update(
+        delivery=Invitation.Delivery.SENT, error="", last_message_at=now, sent_at=invitation.sent_at or now
+    )
+    return True
+
+
+def find_by_token(survey: Survey, token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.filter(survey=survey, draft__token_hash=hash_token(token)).first()
+
+
+def opt_out(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, opted_out_at__isnull=True).update(opted_out_at=timezone.now())
+
+
+def _counts(invitations: Any) -> dict[str, int]:
+    return {
+        "invited": invitations.count(),
+        "opened": invitations.filter(draft__opened_at__isnull=False).count(),
+        "started": invitations.exclude(draft__answers={}).count(),
+        "submitted": invitations.filter(draft__submitted_at__isnull=False).count(),
+        "opted_out": invitations.filter(opted_out_at__isnull=False).count(),
+        "failed": invitations.filter(delivery=Invitation.Delivery.FAILED).count(),
+    }
+
+
+def response_rates(survey: Survey) -> dict[str, Any]:
+    """Invited, opened, started and submitted per district, organisation type and organisation; and how many
+    counties and municipalities answered (through any link) out of all of them."""
+    invitations = survey.invitations.all()
+    rates: dict[str, Any] = {"survey": survey.slug, "total": _counts(invitations)}
+    rates["districts"] = {
+        d.slug: {"name": d.name_fi, **_counts(invitations.filter(district=d))}
+        for d in District.objects.filter(invitations__survey=survey).distinct()
+    }
+    rates["organisation_types"] = {
+        kind: _counts(invitations.filter(organisation__kind=kind)) for kind in ("hyvinvointialue", "kunta")
+    }
+    rates["organisations"] = {
+        o.code: {"name": o.name_fi, **_counts(invitations.filter(organisation=o))}
+        for o in Organisation.objects.filter(pk__in=invitations.values("organisation")).order_by("code")
+    }
+    answered = set()
+    question = next((q.id for q in survey.questionnaire.questions() if q.type_name == "organisation"), None)
+    if question:
+        answered = {
+            r.get(question) for r in Response.objects.filter(survey=survey).values_list("answers", flat=True)
+        }
+    rates["coverage"] = {
+        kind: {
+            "answered": sum(1 for code in answered if code and code.startswith(prefix)),
+            "total": Organisation.objects.filter(kind=kind, active=True).count(),
+        }
+        for kind, prefix in (("hyvinvointialue", "hva:"), ("kunta", "kunta:"))
+    }
+    return rates
