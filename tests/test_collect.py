@@ -201,11 +201,20 @@ def test_unknown_closed_and_not_yet_open_surveys_get_clear_pages(client, survey,
     assert Draft.objects.filter(survey__slug__in=["tuleva", "mennyt"]).count() == 0
 
 
-def test_closing_stops_a_draft(client, survey):
+def test_closing_stops_a_draft_after_the_grace_period(client, survey, settings):
+    settings.LUOTAIN_CLOSING_GRACE_MINUTES = 60
     base = base_of(start(client))
     survey.closes_at = timezone.now() - timedelta(minutes=1)
     survey.save()
+    # Within the grace period a draft begun before closing goes on; a new one cannot start.
     r = client.post(base + "1/", {"action": "next", "org_type": "kunta"})
+    assert r.status_code == 302
+    from django.test import Client
+
+    assert Client().post("/s/pieni/").status_code == 410
+    survey.closes_at = timezone.now() - timedelta(minutes=61)
+    survey.save()
+    r = client.post(base + "2/", {"action": "next", "organisation": "kunta:091"})
     assert r.status_code == 410
     assert Response.objects.count() == 0
 

@@ -178,3 +178,52 @@ def test_a_failing_mail_server_is_recorded_per_contact(setup):
     assert result.failed == 3
     assert all(i.delivery == "failed" and i.error for i in Invitation.objects.all())
     assert response_rates(survey)["total"]["failed"] == 3
+
+
+def test_answers_are_tagged_with_the_district_and_anonymised_at_closing(smtp, setup):
+    from luotain.cli import main
+
+    survey, uusimaa = setup
+    invite(survey, uusimaa, base_url="http://testserver")
+    client = Client()
+    base = client.get(link_in(smtp.messages[0]))["Location"].rsplit("/", 2)[0] + "/"
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    client.post(base + "2/", {"action": "next", "organisation": "hva:01"})
+    client.post(base + "4/", {"action": "next", "grid/a": "kunta", "grid/b": "kunta", "recommend": "10"})
+    # The district's open link for forwarding tags its answers too.
+    other = Client()
+    start = other.post("/s/pieni/piiri/lappi/")
+    page = start["Location"].rsplit("/", 2)[0] + "/"
+    other.post(page + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    other.post(page + "2/", {"action": "next", "organisation": "hva:21"})
+    other.post(page + "4/", {"action": "next", "grid/a": "kunta", "grid/b": "kunta", "recommend": "8"})
+    assert sorted(r.district.slug for r in survey.responses.all()) == ["lappi", "uusimaa"]
+
+    response = survey.responses.get(district__slug="uusimaa")
+    assert response.draft.invitation.contact is not None
+    assert main(["close", "--survey", "pieni"]) == 0
+    response.refresh_from_db()
+    invitation = response.draft.invitation
+    assert invitation.contact is None and invitation.organisation.code  # the person is gone, the org stays
+    assert Invitation.objects.exclude(contact=None).count() == 0
+    assert response_rates(survey)["total"]["submitted"] == 1
+    assert Client().post("/s/pieni/").status_code == 410
+
+
+def test_commands(smtp, setup, capsys, settings):
+    from luotain.cli import main
+
+    settings.LUOTAIN_BASE_URL = "http://testserver"
+    assert main(["invite", "--survey", "pieni", "--district", "uusimaa"]) == 0
+    assert "Invitations sent: 3, failed: 0, already invited: 0." in capsys.readouterr().out
+    assert len(smtp.messages) == 3
+    with pytest.raises(SystemExit):
+        main(["invite", "--survey", "pieni", "--district", "atlantis"])
+    assert "no district 'atlantis'" in capsys.readouterr().err
+    assert main(["remind", "--survey", "pieni", "--days", "0"]) == 0
+    assert "Reminders sent: 3" in capsys.readouterr().out
+    assert main(["response-rates", "--survey", "pieni", "--json"]) == 0
+    import json
+
+    rates = json.loads(capsys.readouterr().out)
+    assert rates["districts"]["uusimaa"]["invited"] == 3

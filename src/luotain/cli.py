@@ -159,6 +159,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0 if not result.failed else 1
 
 
+def cmd_close(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    cut = web.close(args.survey)
+    print(f"Survey '{args.survey}' is closed; {cut} invitation(s) no longer name their contact.")
+    return 0
+
+
 def cmd_rates(args: argparse.Namespace) -> int:
     web = _web()
     web.migrate()
@@ -407,6 +415,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=7, help="not sooner than this after the last message (default 7)"
     )
     p.add_argument("--base-url", help="public address of the answering pages (default: LUOTAIN_BASE_URL)")
+
+    p = add(
+        "close",
+        cmd_close,
+        "close a survey now; an anonymised survey forgets who answered",
+        "Close the survey now. If it is anonymised (the default), the link between contacts and their "
+        "answers is cut: answers keep organisation type, organisation, district and role, not the person.",
+    )
+    p.add_argument("--survey", required=True, help="survey link name")
 
     p = add("response-rates", cmd_rates, "invited, opened, started and submitted per district and type")
     p.add_argument("--survey", required=True, help="survey link name")

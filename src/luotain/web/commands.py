@@ -140,6 +140,12 @@ def remind(slug: str, max_reminders: int, min_days: int, base_url: str | None) -
     return run(get_survey(slug), max_reminders=max_reminders, min_days=min_days, base_url=base_url)
 
 
+def close(slug: str) -> int:
+    from luotain.web.distribution.services import close_survey
+
+    return close_survey(get_survey(slug))
+
+
 def response_rates(slug: str) -> dict[str, Any]:
     from luotain.web.distribution.services import response_rates as run
 

@@ -128,6 +128,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # messages are printed to the console (nothing is sent).
 vars().update(env.email_url("LUOTAIN_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("LUOTAIN_FROM_EMAIL", default="Luotain <luotain@localhost>")
+# A draft begun before the survey closed may still be submitted this long after closing.
+LUOTAIN_CLOSING_GRACE_MINUTES = env.int("LUOTAIN_CLOSING_GRACE_MINUTES", default=60)
 # Where personal links point: the public address of the respondent pages.
 LUOTAIN_BASE_URL = env.str("LUOTAIN_BASE_URL", default="http://127.0.0.1:8000")
 

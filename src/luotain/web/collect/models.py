@@ -19,6 +19,10 @@ class Draft(models.Model):
     answers = models.JSONField(default=dict)
     page = models.PositiveIntegerField(default=0)
     opened_at = models.DateTimeField(null=True, blank=True)  # first time a page of it was shown
+    # The district whose link (a personal invitation or its open link) the respondent came through.
+    district = models.ForeignKey(
+        "partners.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -41,6 +45,9 @@ class Response(models.Model):
     answers = models.JSONField()
     submitted_at = models.DateTimeField()
     source = models.CharField(max_length=20, default="web")  # web | import | demo
+    district = models.ForeignKey(
+        "partners.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
 
     class Meta:
         ordering = ["submitted_at", "id"]

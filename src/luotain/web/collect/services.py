@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, check_complete
-from luotain.web.partners.models import Organisation
+from luotain.web.partners.models import District, Organisation
 from luotain.web.surveys.models import Survey
 
 from .models import Draft, Response
@@ -46,17 +48,22 @@ def org_kind_lookup() -> Any:
     return kinds.get
 
 
-def require_open(survey: Survey) -> None:
-    state = survey.state()
+def require_open(survey: Survey, *, grace: bool = False) -> None:
+    """Raise SurveyNotOpen unless the survey is open; with ``grace``, a draft begun before closing may still
+    be submitted for LUOTAIN_CLOSING_GRACE_MINUTES after it."""
+    now = timezone.now()
+    if grace and survey.closes_at and now >= survey.closes_at:
+        now = now - timedelta(minutes=settings.LUOTAIN_CLOSING_GRACE_MINUTES)
+    state = survey.state(now)
     if state != Survey.State.OPEN:
         raise SurveyNotOpen(state)
 
 
-def start_draft(survey: Survey) -> tuple[Draft, str]:
+def start_draft(survey: Survey, district: District | None = None) -> tuple[Draft, str]:
     """A new draft and the secret token of its link (only the token's hash is stored)."""
     require_open(survey)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    draft = Draft.objects.create(survey=survey, token_hash=hash_token(token))
+    draft = Draft.objects.create(survey=survey, token_hash=hash_token(token), district=district)
     return draft, token
 
 
@@ -94,7 +101,7 @@ def submit_response(draft_id: int) -> Response:
         existing = Response.objects.filter(draft=draft).first()
         if existing is not None:
             return existing
-        require_open(draft.survey)
+        require_open(draft.survey, grace=True)
         answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:
             raise IncompleteResponse(problems)
@@ -107,6 +114,7 @@ def submit_response(draft_id: int) -> Response:
                     draft=draft,
                     answers=answers,
                     submitted_at=now,
+                    district=draft.district,
                 )
         except IntegrityError:
             # Another request stored this draft's response between our check and insert.

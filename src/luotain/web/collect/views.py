@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from luotain.questionnaire import Questionnaire, Section
 from luotain.responses import visible_questions
+from luotain.web.partners.models import District
 from luotain.web.surveys.models import Survey
 
 from . import forms, services
@@ -117,7 +118,8 @@ def _with_cookie(response: HttpResponse, survey: Survey, token: str, lang: str) 
 
 
 @require_http_methods(["GET", "POST"])
-def survey_home(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_home(request: HttpRequest, slug: str, district: str | None = None) -> HttpResponse:
+    """The survey's open link; ``district``: a district's own open link, its answers tagged with it."""
     survey = _survey_or_none(slug)
     if survey is None:
         with translation.override("fi"):
@@ -134,7 +136,8 @@ def survey_home(request: HttpRequest, slug: str) -> HttpResponse:
         if closed is not None:
             return closed
         if request.method == "POST":
-            draft, token = services.start_draft(survey)
+            tag = District.objects.filter(slug=district).first() if district else None
+            draft, token = services.start_draft(survey, tag)
             first = _shown_sections(questionnaire, {})[0]
             return _with_cookie(HttpResponseRedirect(_page_url(survey, token, first)), survey, token, lang)
         context = {
@@ -186,9 +189,10 @@ def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpRespon
             return _unknown_link(request, lang)
         if draft.submitted_at is not None:
             return HttpResponseRedirect(reverse("collect:thanks", args=[slug, token]))
-        closed = _closed_page(request, survey, lang)
-        if closed is not None:
-            return closed
+        try:
+            services.require_open(survey, grace=True)  # a draft begun before closing may still finish
+        except services.SurveyNotOpen:
+            return _closed_page(request, survey, lang) or _unknown_link(request, lang)
         shown = _shown_sections(questionnaire, draft.answers)
         if number not in shown:
             later = [n for n in shown if n > number]

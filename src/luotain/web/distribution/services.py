@@ -57,7 +57,9 @@ def invite(survey: Survey, district: District, *, base_url: str | None = None) -
             continue
         with transaction.atomic():
             nonce = secrets.token_hex(16)
-            draft = Draft.objects.create(survey=survey, token_hash=hash_token(token_for(nonce)))
+            draft = Draft.objects.create(
+                survey=survey, token_hash=hash_token(token_for(nonce)), district=district
+            )
             invitation = Invitation.objects.create(
                 survey=survey,
                 contact=contact,
@@ -129,6 +131,22 @@ def _send(invitation: Invitation, kind: str, base_url: str | None) -> bool:
         delivery=Invitation.Delivery.SENT, error="", last_message_at=now, sent_at=invitation.sent_at or now
     )
     return True
+
+
+@transaction.atomic
+def close_survey(survey: Survey) -> int:
+    """Close the survey now (if it is not closed yet) and, if it is anonymised, cut the link between
+    contacts and their answers: invitations keep organisation and district, not the person. Returns how
+    many invitations were anonymised."""
+    now = timezone.now()
+    if survey.closes_at is None or survey.closes_at > now:
+        survey.closes_at = now
+    cut = 0
+    if survey.anonymity == Survey.Anonymity.ANONYMISED:
+        cut = survey.invitations.exclude(contact=None).update(contact=None)
+        survey.anonymised_at = now
+    survey.save(update_fields=["closes_at", "anonymised_at"])
+    return cut
 
 
 def find_by_token(survey: Survey, token: str) -> Invitation | None:

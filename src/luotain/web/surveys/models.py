@@ -22,6 +22,19 @@ class Survey(models.Model):
     questionnaire_id = models.CharField(_("questionnaire"), max_length=100)
     definition = models.JSONField(_("questionnaire (frozen)"))
     source = models.TextField(_("questionnaire file"), blank=True)
+
+    class Anonymity(models.TextChoices):
+        ANONYMISED = "anonymised", _("anonymised at closing")
+        IDENTIFIED = "identified", _("identified")
+
+    anonymity = models.CharField(
+        _("anonymity"),
+        max_length=12,
+        choices=Anonymity.choices,
+        default=Anonymity.ANONYMISED,
+        help_text=_("Anonymised: at closing the link between contacts and their answers is cut."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
