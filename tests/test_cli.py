@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -114,3 +115,26 @@ def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
         main(["export-responses", "--survey", "nope"])
     assert info.value.code == 2
     assert "error: no survey 'nope' (surveys: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["invite", "--survey", "nope", "--district", "uusimaa"],
+        ["remind", "--survey", "nope"],
+        ["response-rates", "--survey", "nope"],
+        ["close", "--survey", "nope"],
+        ["export-responses", "--survey", "nope"],
+        ["analyse", "--survey", "nope"],
+        ["report", "--survey", "nope"],
+    ],
+)
+def test_database_commands_run_as_commands(argv, tmp_path):
+    """Each database command sets Django up before it imports the web layer (as a real process)."""
+    env = {**os.environ, "LUOTAIN_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(  # noqa: S603 - runs our own command
+        [sys.executable, "-m", "luotain.cli", *argv], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 2, result.stderr
+    assert "error: no survey 'nope'" in result.stderr and "Traceback" not in result.stderr

@@ -129,10 +129,10 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
+    web = _web()  # sets Django up: import the web layer only after this
+    web.migrate()
     from luotain.web.collect.services import SurveyNotOpen
 
-    web = _web()
-    web.migrate()
     try:
         result = web.invite(args.survey, args.district, args.base_url)
     except SurveyNotOpen as exc:
@@ -146,10 +146,10 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
+    web = _web()  # sets Django up: import the web layer only after this
+    web.migrate()
     from luotain.web.collect.services import SurveyNotOpen
 
-    web = _web()
-    web.migrate()
     try:
         result = web.remind(args.survey, args.max, args.days, args.base_url)
     except SurveyNotOpen as exc:
