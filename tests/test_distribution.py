@@ -166,16 +166,24 @@ def test_opt_out_and_forged_links(smtp, setup):
     assert response_rates(survey)["total"]["opted_out"] == 1
 
 
-def test_a_failing_mail_server_is_recorded_per_contact(setup):
+def test_a_failing_mail_server_is_recorded_per_contact(setup, monkeypatch):
+    from luotain.web.distribution import services
+
+    attempts: list[float] = []
+    monkeypatch.setattr(services.time, "sleep", attempts.append)
     survey, uusimaa = setup
     with override_settings(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=free_port(),
         EMAIL_TIMEOUT=2,
+        LUOTAIN_EMAIL_RETRIES=2,
+        LUOTAIN_EMAIL_RETRY_SECONDS=1.0,
+        LUOTAIN_EMAIL_PER_SECOND=0,
     ):
         result = invite(survey, uusimaa, base_url="http://testserver")
     assert result.failed == 3
+    assert attempts == [1.0, 2.0] * 3  # two retries a message, backing off
     assert all(i.delivery == "failed" and i.error for i in Invitation.objects.all())
     assert response_rates(survey)["total"]["failed"] == 3
 

@@ -127,6 +127,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Email: LUOTAIN_EMAIL_URL, e.g. smtp://user:password@mail.example.fi:587 or smtp+tls://...; by default
 # messages are printed to the console (nothing is sent).
 vars().update(env.email_url("LUOTAIN_EMAIL_URL", default="consolemail://"))
+LUOTAIN_EMAIL_RETRIES = env.int("LUOTAIN_EMAIL_RETRIES", default=2)
+LUOTAIN_EMAIL_RETRY_SECONDS = env.float("LUOTAIN_EMAIL_RETRY_SECONDS", default=2.0)
+LUOTAIN_EMAIL_PER_SECOND = env.float("LUOTAIN_EMAIL_PER_SECOND", default=5.0)  # 0: no limit
 DEFAULT_FROM_EMAIL = env.str("LUOTAIN_FROM_EMAIL", default="Luotain <luotain@localhost>")
 # A draft begun before the survey closed may still be submitted this long after closing.
 LUOTAIN_CLOSING_GRACE_MINUTES = env.int("LUOTAIN_CLOSING_GRACE_MINUTES", default=60)

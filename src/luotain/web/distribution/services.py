@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -119,12 +120,11 @@ def _send(invitation: Invitation, kind: str, base_url: str | None) -> bool:
         subject = render_to_string("distribution/subject.txt", context).strip()
         body = render_to_string("distribution/invitation.txt", context)
     message = EmailMessage(subject, body, to=[contact.email])
+    error = _deliver(message)
     now = timezone.now()
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
+    if error is not None:
         Invitation.objects.filter(pk=invitation.pk).update(
-            delivery=Invitation.Delivery.FAILED, error=str(exc)[:500]
+            delivery=Invitation.Delivery.FAILED, error=error[:500]
         )
         return False
     Invitation.objects.filter(pk=invitation.pk).update(
@@ -147,6 +147,33 @@ def close_survey(survey: Survey) -> int:
         survey.anonymised_at = now
     survey.save(update_fields=["closes_at", "anonymised_at"])
     return cut
+
+
+_last_sent = 0.0
+
+
+def _deliver(message: EmailMessage) -> str | None:
+    """Send with retries (LUOTAIN_EMAIL_RETRIES, backing off) and at most LUOTAIN_EMAIL_PER_SECOND messages a
+    second. None when sent, else the last error. A refused recipient is not retried."""
+    global _last_sent
+    per_second = settings.LUOTAIN_EMAIL_PER_SECOND
+    error = None
+    for attempt in range(settings.LUOTAIN_EMAIL_RETRIES + 1):
+        if per_second > 0:
+            wait = _last_sent + 1 / per_second - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        _last_sent = time.monotonic()
+        try:
+            message.send()
+            return None
+        except smtplib.SMTPRecipientsRefused as exc:
+            return f"recipient refused: {exc}"
+        except (smtplib.SMTPException, OSError) as exc:
+            error = str(exc) or exc.__class__.__name__
+            if attempt < settings.LUOTAIN_EMAIL_RETRIES:
+                time.sleep(settings.LUOTAIN_EMAIL_RETRY_SECONDS * (2**attempt))
+    return error
 
 
 def find_by_token(survey: Survey, token: str) -> Invitation | None:
