@@ -115,7 +115,9 @@ def test_a_quote_from_a_small_group_is_attributed_coarsely_or_left_out(mll):
     spec = builtin_spec(mll.id)
     result = analyse(ResponseFrame.from_records(mll, generate().records))
     candidates = [
-        QuoteCandidate("impacts", "Iso ryhmä.", "kunta", "asiantuntija"),
+        QuoteCandidate(
+            "impacts", "Iso ryhmä, kiitos Liisa Virtaselle (040 123 4567).", "kunta", "asiantuntija"
+        ),
         QuoteCandidate("impacts", "Pieni ryhmä.", "kunta", "johto"),
         QuoteCandidate("impacts", "Liian pieni.", "hyvinvointialue", "johto"),
     ]
@@ -123,7 +125,7 @@ def test_a_quote_from_a_small_group_is_attributed_coarsely_or_left_out(mll):
     deck = build_deck(spec, mll, result, quotes=candidates, group_sizes=sizes)
     quotes = next(s for s in deck.slides if s.kind == "quotes" and s.quotes).quotes
     assert [(q.text, q.attribution) for q in quotes] == [
-        ("Iso ryhmä.", "Kunnan asiantuntija/koordinaattori"),
+        ("Iso ryhmä, kiitos [nimi] ([puhelin]).", "Kunnan asiantuntija/koordinaattori"),
         ("Pieni ryhmä.", "Kunnan edustaja"),
     ]
 

@@ -186,6 +186,15 @@ def cmd_rates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redact(args: argparse.Namespace) -> int:
+    from luotain.text import analyzer, redact
+
+    text = sys.stdin.read()
+    print(redact(text, args.lang).text, end="" if text.endswith("\n") else "\n")
+    print(f"(word analysis: {analyzer(args.lang).name})", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     web = _web()
     web.migrate()
@@ -402,6 +411,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["import"])
     p.add_argument("file", help="CSV or XLSX file")
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the rest")
+
+    p = add(
+        "redact",
+        cmd_redact,
+        "mask names, emails, phones, addresses and organisations in text on standard input",
+        "Read text on standard input and print it with personal data masked ([nimi], [sähköposti], "
+        "[puhelin], [osoite], [organisaatio]), as open answers are masked before they leave the analyst.",
+    )
+    p.add_argument("--lang", choices=["fi", "sv", "en"], default="fi")
 
     p = add("invite", cmd_invite, "send a district's invitations: a personal link to each contact")
     p.add_argument("--survey", required=True, help="survey link name")

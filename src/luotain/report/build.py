@@ -23,6 +23,7 @@ from luotain.questionnaire import (
     SingleChoice,
     Text,
 )
+from luotain.text import redact
 
 from . import spec as s
 from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
@@ -312,7 +313,8 @@ class _Builder:
             attribution = self.attribution(candidate)
             if attribution is None:
                 continue
-            chosen.append(Quote(candidate.text.strip(), attribution))
+            # Names, contact details and organisations are masked before a quote leaves the analyst.
+            chosen.append(Quote(redact(candidate.text.strip(), self.lang).text, attribution))
             if len(chosen) == limit:
                 break
         return tuple(chosen)
