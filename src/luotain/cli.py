@@ -245,31 +245,29 @@ def _report_from_files(args: argparse.Namespace, out_dir: Path, formats: tuple[s
     import yaml
 
     from luotain.registry import default_registry
-    from luotain.report.first import render_html
-    from luotain.report.make import make_deck, write_report
+    from luotain.report.make import write_all
     from luotain.report.spec import builtin_spec, load_spec, spec_path_for
     from luotain.responses import read_csv
 
     questionnaire = load_questionnaire(args.questionnaire)
     with open(args.responses, encoding="utf-8-sig", newline="") as stream:
         records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
-    written: list[Path] = []
-    deck_formats = [f for f in formats if f != "table"]
-    if deck_formats:
-        spec_path = Path(args.spec) if args.spec else spec_path_for(args.questionnaire)
-        spec = load_spec(spec_path) if spec_path.exists() else builtin_spec(questionnaire.id)
-        flags: list[tuple[str, str]] = []
-        if args.quotes:
-            chosen = yaml.safe_load(Path(args.quotes).read_text(encoding="utf-8")) or {}
-            flags = [(str(q), str(r)) for q, ids in chosen.items() for r in ids]
-        deck = make_deck(questionnaire, records, spec, quote_flags=flags, lang=args.lang)
-        written += write_report(deck, out_dir, questionnaire.id, deck_formats)
-    if "table" in formats:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{questionnaire.id}-taulukot.html"
-        path.write_text(render_html(questionnaire, records), encoding="utf-8")
-        written.append(path)
-    return written
+    spec_path = Path(args.spec) if args.spec else spec_path_for(args.questionnaire)
+    spec = load_spec(spec_path) if spec_path.exists() else builtin_spec(questionnaire.id)
+    flags: list[tuple[str, str]] = []
+    if args.quotes:
+        chosen = yaml.safe_load(Path(args.quotes).read_text(encoding="utf-8")) or {}
+        flags = [(str(q), str(r)) for q, ids in chosen.items() for r in ids]
+    return write_all(
+        questionnaire,
+        records,
+        out_dir,
+        questionnaire.id,
+        formats,
+        spec=spec,
+        quote_flags=flags,
+        lang=args.lang,
+    )
 
 
 def _parse_filters(items: list[str]) -> dict[str, list[str]]:

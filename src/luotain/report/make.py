@@ -118,3 +118,30 @@ def write_report(deck: Deck, out_dir: Path, name: str, formats: Sequence[str] = 
         path.write_bytes(content)
         written.append(path)
     return written
+
+
+def write_all(
+    questionnaire: Questionnaire,
+    records: Sequence[ResponseRecord],
+    out_dir: Path,
+    name: str,
+    formats: Sequence[str],
+    *,
+    spec: s.ReportSpec | None = None,
+    quote_flags: Iterable[tuple[str, str]] = (),
+    lang: str = "fi",
+) -> list[Path]:
+    """Every format asked for: the deck as html, pdf or pptx, and ``table``, the table report."""
+    from .first import render_html
+
+    written: list[Path] = []
+    deck_formats = [f for f in formats if f != "table"]
+    if deck_formats:
+        deck = make_deck(questionnaire, records, spec, quote_flags=quote_flags, lang=lang)
+        written += write_report(deck, out_dir, name, deck_formats)
+    if "table" in formats:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{name}-taulukot.html"
+        path.write_text(render_html(questionnaire, records), encoding="utf-8")
+        written.append(path)
+    return written

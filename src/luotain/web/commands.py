@@ -84,35 +84,25 @@ def write_report(
     slug: str, out_dir: Path, formats: tuple[str, ...] = ("html", "pdf", "pptx", "table"), lang: str = "fi"
 ) -> list[Path]:
     """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table)."""
-    from luotain.report.first import render_html
-    from luotain.report.make import make_deck
-    from luotain.report.make import write_report as write_deck
+    from luotain.report.make import write_all
     from luotain.report.spec import builtin_spec
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
 
     survey = get_survey(slug)
-    records = response_records(survey)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    deck_formats = [f for f in formats if f != "table"]
-    if deck_formats:
-        flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
-            "question_id", "response__public_id"
-        )
-        deck = make_deck(
-            survey.questionnaire,
-            records,
-            builtin_spec(survey.questionnaire_id),
-            quote_flags=list(flags),
-            lang=lang,
-        )
-        written += write_deck(deck, out_dir, survey.slug, deck_formats)
-    if "table" in formats:
-        path = out_dir / f"{survey.slug}-taulukot.html"
-        path.write_text(render_html(survey.questionnaire, records), encoding="utf-8")
-        written.append(path)
-    return written
+    flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
+        "question_id", "response__public_id"
+    )
+    return write_all(
+        survey.questionnaire,
+        response_records(survey),
+        out_dir,
+        survey.slug,
+        formats,
+        spec=builtin_spec(survey.questionnaire_id),
+        quote_flags=list(flags),
+        lang=lang,
+    )
 
 
 def import_contacts(path: Path, skip_invalid: bool) -> tuple[int, list[str]]:
