@@ -28,7 +28,11 @@ def test_finnish_names_in_any_form_emails_phones_addresses_and_organisations():
 
 @voikko
 def test_compound_base_forms():
-    assert analyzer("fi").base_forms("lastenhoitoavun") == ["lastenhoitoapu", "lapsi", "hoito", "apu"]
+    forms = analyzer("fi").base_forms("lastenhoitoavun")
+    assert forms[:4] == ["lastenhoitoapu", "lapsi", "hoito", "apu"]
+    assert "kiusaamistilanne" in analyzer("fi").base_forms(
+        "kiusaamistilanteiden"
+    )  # not only the first reading
 
 
 def test_swedish_sentences():

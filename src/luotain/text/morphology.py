@@ -38,12 +38,19 @@ class VoikkoAnalyzer:
         analyses = self._analysis(word)
         if not analyses:
             return [word.lower()]
-        first = analyses[0]
-        forms = [first.get("BASEFORM", word).lower()]
-        parts = re.findall(r"\(([^)]+)\)", first.get("WORDBASES", ""))
-        if len(parts) > 1:
-            forms += [p.lower() for p in parts]
-        return forms
+        forms: list[str] = []
+        for analysis in analyses:  # every reading: "kiusaamistilanteiden" has a wrong one and a right one
+            candidates = [analysis.get("BASEFORM", word)]
+            parts = re.findall(r"\(([^)]+)\)", analysis.get("WORDBASES", ""))
+            if len(parts) > 1:
+                candidates += parts
+            for form in candidates:
+                form = form.replace("=", "").lower()
+                if form.startswith("+") or len(form) < 2:
+                    continue  # a derivational suffix, not a word
+                if form not in forms:
+                    forms.append(form)
+        return forms or [word.lower()]
 
     def word_class(self, word: str) -> str | None:
         analyses = self._analysis(word)
