@@ -299,3 +299,15 @@ def test_an_organisations_logo_in_every_format(tmp_path, mll):
     (tmp_path / "logo.png").write_text("not an image")
     with pytest.raises(SpecError, match="not a PNG or JPEG"):
         make_deck(mll, generate().records, load_spec(tmp_path / "r.report.yaml"))
+
+
+def test_the_ranked_themes_of_an_open_question(demo):
+    _, records, deck, _ = demo
+    slide = next(
+        s for s in deck.slides if s.kind == "ranking" and s.title == "Millaista yhteistyötä toivotaan lisää?"
+    )
+    assert len(slide.items) == 10
+    assert slide.items[0] == "1. Perhekahvila- ja kohtaamispaikkatoiminnan laajentumista tai vahvistumista"
+    assert slide.bullets[0].startswith("Muita mainintoja: media-")
+    answered = sum(1 for r in records if r.answers.get("cooperation_wishes"))
+    assert slide.note == f"n = {answered}"

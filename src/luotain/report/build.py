@@ -33,6 +33,7 @@ from .themes import theme
 FIXED: dict[str, dict[str, str]] = {
     "fi": {
         "contents": "Sisältö",
+        "other_mentions": "Muita mainintoja",
         "base": "Osuus kysymykseen vastanneista",
         "base_multi": "Osuus kysymykseen vastanneista; vastaaja saattoi valita useita",
         "base_matrix": "Osuus riviin vastanneista",
@@ -44,6 +45,7 @@ FIXED: dict[str, dict[str, str]] = {
     },
     "sv": {
         "contents": "Innehåll",
+        "other_mentions": "Andra omnämnanden",
         "base": "Andel av dem som svarade på frågan",
         "base_multi": "Andel av dem som svarade på frågan; flera svar möjliga",
         "base_matrix": "Andel av dem som svarade på raden",
@@ -55,6 +57,7 @@ FIXED: dict[str, dict[str, str]] = {
     },
     "en": {
         "contents": "Contents",
+        "other_mentions": "Other mentions",
         "base": "Share of those who answered the question",
         "base_multi": "Share of those who answered the question; several answers possible",
         "base_matrix": "Share of those who answered the row",
@@ -65,6 +68,15 @@ FIXED: dict[str, dict[str, str]] = {
         "detractors": "Detractors (0–6)",
     },
 }
+
+
+@dataclass(frozen=True)
+class ThemeRanking:
+    """An open question's themes, coded: (name, count) for the top and for the tail, of ``answered``."""
+
+    answered: int
+    top: tuple[tuple[str, int], ...]
+    tail: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -88,10 +100,11 @@ def build_deck(
     *,
     quotes: Sequence[QuoteCandidate] = (),
     group_sizes: Mapping[tuple[str | None, str | None], int] | None = None,
+    themes: Mapping[str, ThemeRanking] | None = None,
     lang: str = "fi",
 ) -> Deck:
     """The deck. ``group_sizes`` counts respondents per (organisation type, role) for quote attribution."""
-    builder = _Builder(spec, questionnaire, result, quotes, group_sizes or {}, lang)
+    builder = _Builder(spec, questionnaire, result, quotes, group_sizes or {}, lang, themes or {})
     return Deck(
         title=spec.title.get(lang),
         subtitle=spec.subtitle.get(lang) if spec.subtitle else "",
@@ -130,8 +143,10 @@ class _Builder:
         quotes: Sequence[QuoteCandidate],
         group_sizes: Mapping[tuple[str | None, str | None], int],
         lang: str,
+        themes: Mapping[str, ThemeRanking],
     ):
         self.spec, self.q, self.result, self.lang = spec, questionnaire, result, lang
+        self.themes = themes
         self.quotes = quotes
         self.group_sizes = group_sizes
         self.k = questionnaire.disclosure_threshold
@@ -154,6 +169,8 @@ class _Builder:
             if section.divider:
                 out.append(Slide(kind="section", title=self.t(section.title)))
             for slide in section.slides:
+                if isinstance(slide, s.ThemesSlide) and slide.question not in self.themes:
+                    continue  # no coding for this question (no codebook): no slide
                 built = self.slide(slide)
                 if built.kind == "quotes" and not built.quotes:
                     continue  # no chosen answer fits the disclosure rules: no empty slide
@@ -188,6 +205,8 @@ class _Builder:
             return Slide(kind="quotes", title=title or question.text.get(self.lang), quotes=chosen)
         if isinstance(slide, s.NpsSlide):
             return self.nps(slide, title)
+        if isinstance(slide, s.ThemesSlide):
+            return self.theme_list(slide, title)
         if isinstance(slide, s.ContactSlide):
             return Slide(
                 kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)
@@ -287,6 +306,25 @@ class _Builder:
             figures=key,
             chart=shares,
             note=f"n = {figures.n}",
+        )
+
+    def theme_list(self, slide: s.ThemesSlide, title: str) -> Slide:
+        question, _ = self.question(slide.question)
+        ranking = self.themes.get(slide.question)
+        if ranking is None:
+            raise SpecError(f"no codebook for the open question '{slide.question}'")
+        top = ranking.top[: slide.top]
+        items = tuple(f"{i}. {name}" for i, (name, _) in enumerate(top, start=1))
+        label = self.fixed["other_mentions"]
+        tail = ", ".join(name for name, _ in ranking.tail)
+        if tail and not tail.startswith(label):
+            tail = f"{label}: {tail}"
+        return Slide(
+            kind="ranking",
+            title=title or question.text.get(self.lang),
+            items=items,
+            note=f"n = {ranking.answered}",
+            bullets=(tail,) if tail else (),
         )
 
     # -- quotes -------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from luotain.registry import Registry
 from luotain.responses import ResponseRecord
 
 from . import spec as s
-from .build import QuoteCandidate, build_deck
+from .build import QuoteCandidate, ThemeRanking, build_deck
 from .document import Deck
 from .render import RENDERERS, render
 from .render.pdf import RendererUnavailable
@@ -95,7 +95,44 @@ def deck_from_frame(
             if isinstance(text, str) and text.strip():
                 kind, role = _plain(row.get(a.type_question)), _plain(row.get(a.role_question))
                 quotes.append(QuoteCandidate(question_id, text, kind, role))
-    return build_deck(spec, questionnaire, result, quotes=quotes, group_sizes=sizes, lang=lang)
+    return build_deck(
+        spec,
+        questionnaire,
+        result,
+        quotes=quotes,
+        group_sizes=sizes,
+        themes=_themes(spec, frame, lang),
+        lang=lang,
+    )
+
+
+def _themes(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, ThemeRanking]:
+    """Code the open questions that have a themes slide with their codebooks, and rank the themes."""
+    from luotain.text.codebook import builtin_codebook, code_answers, rank_themes
+
+    rankings: dict[str, ThemeRanking] = {}
+    for section in spec.sections:
+        for slide in section.slides:
+            if not isinstance(slide, s.ThemesSlide) or slide.question in rankings:
+                continue
+            codebook = builtin_codebook(frame.questionnaire.id, slide.question)
+            if codebook is None or slide.question not in frame.df.columns:
+                print(
+                    f"warning: no codebook for '{slide.question}': its themes slide is left out",
+                    file=sys.stderr,
+                )
+                continue
+            ids = frame.df["response_id"].to_list() if "response_id" in frame.df.columns else range(frame.n)
+            texts = {str(i): t for i, t in zip(ids, frame.df[slide.question].to_list(), strict=True) if t}
+            coded = code_answers(codebook, texts)
+            top, tail = rank_themes(codebook, coded, top=slide.top)
+            names = {c.id: c.name.get(lang) for c in codebook.codes}
+            rankings[slide.question] = ThemeRanking(
+                answered=len(coded),
+                top=tuple((names[t.code], t.count) for t in top),
+                tail=tuple((names[t.code], t.count) for t in tail),
+            )
+    return rankings
 
 
 def _plain(value: object) -> str | None:

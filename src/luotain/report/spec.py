@@ -73,6 +73,14 @@ class QuotesSlide(_Slide):
     limit: int = Field(default=3, ge=1)
 
 
+class ThemesSlide(_Slide):
+    """The ranked themes of an open question, coded with its codebook: "1. Perhekahvila- ja ... (n = 12)"."""
+
+    kind: Literal["themes"]
+    question: str
+    top: int = Field(default=10, ge=1)
+
+
 class NpsSlide(_Slide):
     kind: Literal["nps"]
     question: str
@@ -90,6 +98,7 @@ Slide = Annotated[
     | RankingSlide
     | BulletsSlide
     | QuotesSlide
+    | ThemesSlide
     | NpsSlide
     | ContactSlide,
     Field(discriminator="kind"),

@@ -248,7 +248,17 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
             bullets=slide.kind == "bullets",
         )
     elif slide.kind == "ranking":
-        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), theme, size=26)
+        lines = [*slide.items, *(["", *slide.bullets] if slide.bullets else [])]
+        _textbox(
+            page,
+            MARGIN,
+            top,
+            WIDTH - 2 * MARGIN,
+            body_height,
+            lines,
+            theme,
+            size=24 if len(lines) > 6 else 26,
+        )
     elif slide.kind == "quotes":
         lines = [line for q in slide.quotes for line in (f"”{q.text}”", f"– {q.attribution}", "")] or [
             slide.note
