@@ -59,3 +59,42 @@ def test_the_built_in_codebook_has_the_reports_ten_themes():
     assert codebook is not None and codebook.other == "muut"
     assert len([c for c in codebook.codes if c.id != "muut"]) == 10
     assert codebook.codes[0].name.fi.startswith("Perhekahvila- ja kohtaamispaikkatoiminnan")
+
+
+def test_theme_suggestions_group_answers_that_share_words():
+    from luotain.responses.demo import generate
+    from luotain.text.suggest import suggest_themes
+
+    data = generate()
+    answers = {
+        r.response_id: r.answers["cooperation_wishes"]
+        for r in data.records
+        if "cooperation_wishes" in r.answers
+    }
+    first = suggest_themes(answers)
+    assert first == suggest_themes(answers)  # seeded: the same suggestions every time
+    assert sum(s.size for s in first) == len(answers)
+    assert any("perhekahvila" in s.terms for s in first)
+    assert all(s.examples and len(s.terms) <= 5 for s in first)
+    assert suggest_themes({"a": "Kiitos", "b": ""}) == []
+
+
+def test_the_themes_command(tmp_path, mll, capsys):
+    import json
+
+    from luotain.cli import main
+    from luotain.questionnaire import builtin_template_path
+    from luotain.responses import to_csv_text
+    from luotain.responses.demo import generate
+
+    responses = tmp_path / "r.csv"
+    responses.write_text(to_csv_text(mll, generate().records), encoding="utf-8")
+    base = ["themes", "--questionnaire", str(builtin_template_path(mll.id)), "--responses", str(responses)]
+    assert main([*base, "--question", "cooperation_wishes", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["themes"][0]["name"].startswith("Perhekahvila") and len(out["themes"]) == 10
+    assert out["other_mentions"][0]["code"] == "muut"
+    assert main([*base, "--question", "impacts", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["suggestions"]
+    assert main([*base, "--question", "recommend"]) == 2
+    assert "not an open question" in capsys.readouterr().err

@@ -186,6 +186,65 @@ def cmd_rates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_themes(args: argparse.Namespace) -> int:
+    from luotain.questionnaire import OpenText
+    from luotain.registry import default_registry
+    from luotain.responses import read_csv
+    from luotain.text.codebook import builtin_codebook, code_answers, load_codebook, rank_themes
+    from luotain.text.suggest import suggest_themes
+
+    try:
+        if args.survey:
+            web = _web()
+            web.migrate()
+            questionnaire, texts = web.open_answers(args.survey, args.question)
+        elif args.questionnaire and args.responses:
+            questionnaire = load_questionnaire(args.questionnaire)
+            with open(args.responses, encoding="utf-8-sig", newline="") as stream:
+                records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+            texts = {r.response_id: r.answers[args.question] for r in records if r.answers.get(args.question)}
+        else:
+            print("error: give --survey, or --questionnaire and --responses", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if not isinstance(questionnaire.question(args.question), OpenText):
+            print(f"error: '{args.question}' is not an open question", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    except KeyError:
+        print(f"error: no question '{args.question}'", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (QuestionnaireError, TableError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    codebook = (
+        load_codebook(args.codebook) if args.codebook else builtin_codebook(questionnaire.id, args.question)
+    )
+    out: dict[str, Any] = {"question": args.question, "answered": len(texts)}
+    if codebook is not None and not args.suggest:
+        coded = code_answers(codebook, texts)
+        top, tail = rank_themes(codebook, coded, top=args.top)
+        names = {c.id: c.name.get(args.lang) for c in codebook.codes}
+        out["themes"] = [
+            {"code": t.code, "name": names[t.code], "n": t.count, "percent": t.percent} for t in top
+        ]
+        out["other_mentions"] = [{"code": t.code, "name": names[t.code], "n": t.count} for t in tail]
+    else:
+        out["suggestions"] = [
+            {"terms": list(s.terms), "n": s.size, "examples": list(s.examples)}
+            for s in suggest_themes(texts, lang=args.lang)
+        ]
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.question}: {out['answered']} answers")
+    for i, theme in enumerate(out.get("themes", []), start=1):
+        print(f"{i:2d}. {theme['name']} ({theme['n']})")
+    if out.get("other_mentions"):
+        print("    " + ", ".join(t["name"] for t in out["other_mentions"]))
+    for suggestion in out.get("suggestions", []):
+        print(f"- {', '.join(suggestion['terms'])} ({suggestion['n']}): {suggestion['examples'][0]}")
+    return 0
+
+
 def cmd_redact(args: argparse.Namespace) -> int:
     from luotain.text import analyzer, redact
 
@@ -409,6 +468,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["import"])
     p.add_argument("file", help="CSV or XLSX file")
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the rest")
+
+    p = add(
+        "themes",
+        cmd_themes,
+        "ranked themes of an open question, or theme suggestions when it has no codebook",
+        "Code an open question's answers with its codebook (given, or built in) and rank the themes; "
+        "without a codebook (or with --suggest) cluster the answers and suggest themes with key terms and "
+        "typical answers (redacted).",
+    )
+    p.add_argument("--survey", help="survey link name (from the database)")
+    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
+    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    p.add_argument("--question", required=True, help="the open question's id")
+    p.add_argument("--codebook", help="codebook YAML file")
+    p.add_argument("--suggest", action="store_true", help="suggest themes even when a codebook exists")
+    p.add_argument("--top", type=int, default=10, help="how many themes to rank (default 10)")
+    p.add_argument("--lang", choices=["fi", "sv"], default="fi")
+    p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = add(
         "redact",

@@ -136,6 +136,14 @@ def close(slug: str) -> int:
     return close_survey(get_survey(slug))
 
 
+def open_answers(slug: str, question: str) -> tuple[Any, dict[str, str]]:
+    from luotain.web.collect.services import response_records
+
+    survey = get_survey(slug)
+    texts = {r.response_id: r.answers[question] for r in response_records(survey) if r.answers.get(question)}
+    return survey.questionnaire, texts
+
+
 def response_rates(slug: str) -> dict[str, Any]:
     from luotain.web.distribution.services import response_rates as run
 
