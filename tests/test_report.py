@@ -311,3 +311,21 @@ def test_the_ranked_themes_of_an_open_question(demo):
     assert slide.bullets[0].startswith("Muita mainintoja: media-")
     answered = sum(1 for r in records if r.answers.get("cooperation_wishes"))
     assert slide.note == f"n = {answered}"
+
+
+def test_a_word_cloud_of_base_forms_in_every_format(demo, outputs):
+    from luotain.text.cloud import word_counts
+
+    _, records, deck, _ = demo
+    counts = word_counts([r.answers.get("mll_image") for r in records])
+    assert counts["vanhemmuus"] >= 1  # "tukee vanhemmuutta" and "vanhemmuuden" count as one base form
+    slide = next(s for s in deck.slides if s.kind == "picture")
+    assert slide.title == "Mielikuva MLL:n toiminnoista ja yhteistyöstä"
+    assert slide.picture.data.startswith(b"\x89PNG") and slide.picture.description.startswith(
+        counts.most_common(1)[0][0]
+    )
+    assert slide.note == f"n = {sum(1 for r in records if r.answers.get('mll_image'))}"
+    assert 'class="picture" src="data:image/png;base64,' in outputs["html"].decode()
+    prs = Presentation(io.BytesIO(outputs["pptx"]))
+    pictures = [sh for sl in prs.slides for sh in sl.shapes if sh.shape_type == 13]
+    assert any(p._element.nvPicPr.cNvPr.get("descr") == slide.picture.description for p in pictures)

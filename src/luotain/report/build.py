@@ -101,10 +101,12 @@ def build_deck(
     quotes: Sequence[QuoteCandidate] = (),
     group_sizes: Mapping[tuple[str | None, str | None], int] | None = None,
     themes: Mapping[str, ThemeRanking] | None = None,
+    clouds: Mapping[str, Logo] | None = None,
     lang: str = "fi",
 ) -> Deck:
     """The deck. ``group_sizes`` counts respondents per (organisation type, role) for quote attribution."""
     builder = _Builder(spec, questionnaire, result, quotes, group_sizes or {}, lang, themes or {})
+    builder.clouds = clouds or {}
     return Deck(
         title=spec.title.get(lang),
         subtitle=spec.subtitle.get(lang) if spec.subtitle else "",
@@ -147,6 +149,7 @@ class _Builder:
     ):
         self.spec, self.q, self.result, self.lang = spec, questionnaire, result, lang
         self.themes = themes
+        self.clouds: Mapping[str, Logo] = {}
         self.quotes = quotes
         self.group_sizes = group_sizes
         self.k = questionnaire.disclosure_threshold
@@ -171,6 +174,8 @@ class _Builder:
             for slide in section.slides:
                 if isinstance(slide, s.ThemesSlide) and slide.question not in self.themes:
                     continue  # no coding for this question (no codebook): no slide
+                if isinstance(slide, s.WordCloudSlide) and slide.question not in self.clouds:
+                    continue  # no answers to draw
                 built = self.slide(slide)
                 if built.kind == "quotes" and not built.quotes:
                     continue  # no chosen answer fits the disclosure rules: no empty slide
@@ -207,6 +212,14 @@ class _Builder:
             return self.nps(slide, title)
         if isinstance(slide, s.ThemesSlide):
             return self.theme_list(slide, title)
+        if isinstance(slide, s.WordCloudSlide):
+            question, figures = self.question(slide.question)
+            return Slide(
+                kind="picture",
+                title=title or question.text.get(self.lang),
+                picture=self.clouds[slide.question],
+                note=f"n = {figures.n}",
+            )
         if isinstance(slide, s.ContactSlide):
             return Slide(
                 kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)

@@ -38,8 +38,19 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """An organisation's logo image (PNG or JPEG), drawn on the title slide in every format."""
+
+    data: bytes
+    mime: str  # image/png | image/jpeg
+    description: str  # the alt text
+
+
+@dataclass(frozen=True)
 class Slide:
-    kind: Literal["title", "contents", "section", "chart", "ranking", "bullets", "quotes", "nps", "contact"]
+    kind: Literal[
+        "title", "contents", "section", "chart", "ranking", "bullets", "quotes", "nps", "contact", "picture"
+    ]
     title: str
     lead: str = ""
     bullets: tuple[str, ...] = ()
@@ -48,6 +59,7 @@ class Slide:
     quotes: tuple[Quote, ...] = ()
     figures: tuple[KeyFigure, ...] = ()
     note: str = ""
+    picture: Logo | None = None  # an image drawn on the slide (a word cloud), with its alt text
 
 
 @dataclass(frozen=True)
@@ -60,15 +72,6 @@ class Theme:
     palette: tuple[str, ...]  # series colours, in order
     font: str  # CSS font stack; the first family is used in the deck
     logo_text: str = ""
-
-
-@dataclass(frozen=True)
-class Logo:
-    """An organisation's logo image (PNG or JPEG), drawn on the title slide in every format."""
-
-    data: bytes
-    mime: str  # image/png | image/jpeg
-    description: str  # the alt text
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from luotain.responses import ResponseRecord
 
 from . import spec as s
 from .build import QuoteCandidate, ThemeRanking, build_deck
-from .document import Deck
+from .document import Deck, Logo
 from .render import RENDERERS, render
 from .render.pdf import RendererUnavailable
 
@@ -102,8 +102,31 @@ def deck_from_frame(
         quotes=quotes,
         group_sizes=sizes,
         themes=_themes(spec, frame, lang),
+        clouds=_clouds(spec, frame, lang),
         lang=lang,
     )
+
+
+def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Logo]:
+    """Word clouds of the open questions that have a word-cloud slide."""
+    from luotain.text.cloud import cloud_png, word_counts
+
+    from .themes import theme
+
+    clouds: dict[str, Logo] = {}
+    for section in spec.sections:
+        for slide in section.slides:
+            if not isinstance(slide, s.WordCloudSlide) or slide.question in clouds:
+                continue
+            if slide.question not in frame.df.columns:
+                continue
+            counts = word_counts(frame.df[slide.question].drop_nulls().to_list(), lang)
+            if not counts:
+                continue
+            alt = ", ".join(f"{word} {n}" for word, n in counts.most_common(15))
+            png = cloud_png(counts, colour=theme(spec.theme).primary)
+            clouds[slide.question] = Logo(png, "image/png", alt)
+    return clouds
 
 
 def _themes(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, ThemeRanking]:

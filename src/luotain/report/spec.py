@@ -81,6 +81,13 @@ class ThemesSlide(_Slide):
     top: int = Field(default=10, ge=1)
 
 
+class WordCloudSlide(_Slide):
+    """A word cloud of an open question's answers, on base forms."""
+
+    kind: Literal["wordcloud"]
+    question: str
+
+
 class NpsSlide(_Slide):
     kind: Literal["nps"]
     question: str
@@ -99,6 +106,7 @@ Slide = Annotated[
     | BulletsSlide
     | QuotesSlide
     | ThemesSlide
+    | WordCloudSlide
     | NpsSlide
     | ContactSlide,
     Field(discriminator="kind"),

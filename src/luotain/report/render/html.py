@@ -35,7 +35,16 @@ def render_html_text(deck: Deck, *, for_print: bool = False) -> str:
         if deck.logo
         else ""
     )
-    return _environment().from_string(source).render(deck=deck, charts=charts, for_print=for_print, logo=logo)
+    pictures = {
+        i: f"data:{slide.picture.mime};base64,{base64.b64encode(slide.picture.data).decode('ascii')}"
+        for i, slide in enumerate(deck.slides)
+        if slide.picture is not None
+    }
+    return (
+        _environment()
+        .from_string(source)
+        .render(deck=deck, charts=charts, for_print=for_print, logo=logo, pictures=pictures)
+    )
 
 
 def render_html(deck: Deck) -> bytes:

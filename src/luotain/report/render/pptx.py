@@ -285,6 +285,10 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
         body_height = HEIGHT - top - Inches(0.8)
     if slide.chart is not None:
         _chart(page, slide.chart, theme, top, body_height)
+    if slide.picture is not None:
+        picture = page.shapes.add_picture(io.BytesIO(slide.picture.data), MARGIN, top, height=body_height)
+        picture.left = int((WIDTH - picture.width) / 2)
+        picture._element.nvPicPr.cNvPr.set("descr", slide.picture.description)
     note = f"{slide.chart.n_note} · {slide.chart.base}" if slide.chart else slide.note
     _footer(page, deck, number, note)
 

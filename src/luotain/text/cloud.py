@@ -1,0 +1,44 @@
+"""Word clouds of open answers on base forms: the counts, and a PNG image drawn from them (seeded)."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterable
+
+from .morphology import analyzer, words
+from .suggest import STOP_WORDS
+
+
+def word_counts(texts: Iterable[str], lang: str = "fi", *, minimum: int = 1) -> Counter[str]:
+    """How many answers use each base form (a word counts once an answer; stop words and short words out)."""
+    morph = analyzer(lang)
+    stop = STOP_WORDS.get(lang, set())
+    counts: Counter[str] = Counter()
+    for text in texts:
+        if not text or not text.strip():
+            continue
+        forms = {morph.base_forms(m.group())[0] for m in words(text)}
+        counts.update(f for f in forms if len(f) > 2 and f not in stop)
+    return Counter({w: n for w, n in counts.items() if n >= minimum})
+
+
+def cloud_png(
+    counts: Counter[str], *, colour: str = "#00558c", width: int = 1200, height: int = 560
+) -> bytes:
+    """The word cloud as PNG: word size by count, one colour, the same picture for the same counts."""
+    from wordcloud import WordCloud
+
+    cloud = WordCloud(
+        width=width,
+        height=height,
+        background_color="white",
+        color_func=lambda *args, **kwargs: colour,
+        random_state=1,
+        prefer_horizontal=1.0,
+        max_words=60,
+        margin=8,
+    ).generate_from_frequencies(dict(counts))
+    out = io.BytesIO()
+    cloud.to_image().save(out, format="PNG", optimize=False)
+    return out.getvalue()
