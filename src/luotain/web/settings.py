@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "luotain.web.surveys",
     "luotain.web.collect",
     "luotain.web.distribution",
+    "luotain.web.coding",
 ]
 
 MIDDLEWARE = [
