@@ -6,46 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('collect', '0004_draft_district_response_district'),
-        ('surveys', '0002_survey_anonymised_at_survey_anonymity'),
+        ("collect", "0004_draft_district_response_district"),
+        ("surveys", "0002_survey_anonymised_at_survey_anonymity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeAssignment',
+            name="CodeAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_id', models.CharField(max_length=100)),
-                ('code', models.CharField(max_length=100)),
-                ('source', models.CharField(choices=[('rule', 'keyword rule'), ('manual', 'by hand')], max_length=10)),
-                ('coded_at', models.DateTimeField(auto_now_add=True)),
-                ('coded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='collect.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_id", models.CharField(max_length=100)),
+                ("code", models.CharField(max_length=100)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("rule", "keyword rule"), ("manual", "by hand")], max_length=10
+                    ),
+                ),
+                ("coded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="collect.response",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'theme code',
-                'verbose_name_plural': 'theme codes',
-                'constraints': [models.UniqueConstraint(fields=('response', 'question_id', 'code'), name='a_code_once_an_answer')],
+                "verbose_name": "theme code",
+                "verbose_name_plural": "theme codes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("response", "question_id", "code"), name="a_code_once_an_answer"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyCodebook',
+            name="SurveyCodebook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_id', models.CharField(max_length=100)),
-                ('definition', models.JSONField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codebooks', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_id", models.CharField(max_length=100)),
+                ("definition", models.JSONField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codebooks",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'codebook',
-                'verbose_name_plural': 'codebooks',
-                'constraints': [models.UniqueConstraint(fields=('survey', 'question_id'), name='one_codebook_a_question')],
+                "verbose_name": "codebook",
+                "verbose_name_plural": "codebooks",
+                "constraints": [
+                    models.UniqueConstraint(fields=("survey", "question_id"), name="one_codebook_a_question")
+                ],
             },
         ),
     ]
