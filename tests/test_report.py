@@ -329,3 +329,24 @@ def test_a_word_cloud_of_base_forms_in_every_format(demo, outputs):
     prs = Presentation(io.BytesIO(outputs["pptx"]))
     pictures = [sh for sl in prs.slides for sh in sl.shapes if sh.shape_type == 13]
     assert any(p._element.nvPicPr.cNvPr.get("descr") == slide.picture.description for p in pictures)
+
+
+def test_a_long_odd_answer_is_quoted_safely(mll):
+    records = generate().records
+    record = records[0]
+    record.answers.update(
+        {
+            "cooperation_wishes": "Alku\x01\x02 <script>alert(1)</script> 😀 " + "pitkä " * 800,
+            "org_type": "kunta",
+            "role": "asiantuntija",
+        }
+    )
+    deck = make_deck(
+        mll, records, builtin_spec(mll.id), quote_flags=[("cooperation_wishes", record.response_id)]
+    )
+    quote = next(q for s in deck.slides if s.kind == "quotes" for q in s.quotes)
+    assert len(quote.text) <= 402 and quote.text.endswith("…")
+    assert quote.text.startswith("Alku <script>alert(1)</script> 😀 pitkä")
+    html = render(deck, "html").decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 😀" in html and "<script>" not in html
+    assert render(deck, "pptx") and render(deck, "pdf").startswith(b"%PDF")

@@ -7,6 +7,7 @@ number in a sentence always equals the number in its chart.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,17 @@ class QuoteCandidate:
     text: str
     org_type: str | None
     role: str | None
+
+
+QUOTE_LENGTH = 400
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _quotable(text: str) -> str:
+    """A quote as a slide can hold it: no control characters, one line, at most QUOTE_LENGTH characters
+    (cut at a word, with "…")."""
+    text = " ".join(CONTROL.sub("", text).split())
+    return textwrap.shorten(text, QUOTE_LENGTH, placeholder=" …") if len(text) > QUOTE_LENGTH else text
 
 
 class SpecError(ValueError):
@@ -365,7 +377,7 @@ class _Builder:
             if attribution is None:
                 continue
             # Names, contact details and organisations are masked before a quote leaves the analyst.
-            chosen.append(Quote(redact(candidate.text.strip(), self.lang).text, attribution))
+            chosen.append(Quote(_quotable(redact(candidate.text.strip(), self.lang).text), attribution))
             if len(chosen) == limit:
                 break
         return tuple(chosen)
