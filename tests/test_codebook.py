@@ -98,3 +98,19 @@ def test_the_themes_command(tmp_path, mll, capsys):
     assert json.loads(capsys.readouterr().out)["suggestions"]
     assert main([*base, "--question", "recommend"]) == 2
     assert "not an open question" in capsys.readouterr().err
+
+
+def test_ranked_themes_in_the_analysis_results(mll):
+    from luotain.analysis import ResponseFrame, analyse
+    from luotain.responses.demo import generate
+
+    records = generate().records
+    codebook = builtin_codebook(mll.id, "cooperation_wishes")
+    result = analyse(ResponseFrame.from_records(mll, records), codebooks=[codebook])
+    themes = result.themes["cooperation_wishes"]
+    assert themes.answered == sum(1 for r in records if r.answers.get("cooperation_wishes"))
+    assert themes.answered == result.questions["cooperation_wishes"].n
+    assert len(themes.top) == 10 and themes.top[0].code == "kohtaamispaikat"
+    assert [t.n for t in themes.top] == sorted((t.n for t in themes.top), reverse=True)
+    assert themes.other_mentions[0].code == "muut"
+    assert analyse(ResponseFrame.from_records(mll, records)).themes is None

@@ -353,7 +353,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         else:
             print("error: give --survey, or --questionnaire and --responses", file=sys.stderr)
             return EXIT_BAD_INPUT
-        result = analyse(frame, by=args.by, filters=filters, k=args.k)
+        from luotain.text.codebook import builtin_codebook
+
+        open_questions = [q.id for q in frame.questionnaire.questions() if q.type_name == "text"]
+        codebooks = [cb for q in open_questions if (cb := builtin_codebook(frame.questionnaire.id, q))]
+        result = analyse(frame, by=args.by, filters=filters, k=args.k, codebooks=codebooks)
     except QuestionnaireError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT

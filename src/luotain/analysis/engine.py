@@ -24,6 +24,7 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 
 from .breakdown import DISTRICT, AnalysisError, breakdown, district_column
 from .columns import Coded, Columns, Multi, columns_for
@@ -34,6 +35,8 @@ from .results import (
     QuestionResult,
     RankedRow,
     Shares,
+    Theme,
+    Themes,
 )
 from .scales import scale_figures
 from .stats import mean_ci, wilson
@@ -180,6 +183,19 @@ def _overall(questionnaire: Questionnaire, columns: Columns) -> dict[str, Questi
     return {q.id: _question_result(q, columns) for q in questionnaire.questions()}
 
 
+def _themes(codebook: Codebook, df: pl.DataFrame) -> Themes:
+    """Code an open question's answers by its codebook and rank the themes (top ten, then the rest)."""
+    ids = df["response_id"].to_list() if "response_id" in df.columns else list(range(df.height))
+    texts = {str(i): t for i, t in zip(ids, df[codebook.question].to_list(), strict=True) if t}
+    top, tail = rank_themes(codebook, code_answers(codebook, texts))
+    names = {c.id: c.name.fi for c in codebook.codes}
+
+    def theme(t: RankedTheme) -> Theme:
+        return Theme(code=t.code, name=names[t.code], n=t.count, percent=t.percent)
+
+    return Themes(answered=len(texts), top=[theme(t) for t in top], other_mentions=[theme(t) for t in tail])
+
+
 def question_result(question: QuestionBase, frame: ResponseFrame) -> QuestionResult:
     """The figures of one question over the whole frame."""
     return _question_result(question, columns_for(frame, frame.df))
@@ -241,6 +257,7 @@ def analyse(
     by: str | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
     k: int | None = None,
+    codebooks: Sequence[Codebook] = (),
 ) -> AnalysisResult:
     """All figures of the questionnaire's questions, optionally for a subset and broken down by a group."""
     questionnaire = frame.questionnaire
@@ -264,5 +281,6 @@ def analyse(
         coverage={kind: Coverage(answered=organisations[kind], total=totals[kind]) for kind in organisations},
         rankings=rankings(questionnaire, results),
         breakdowns=breakdown(frame, columns, by, k) if by else None,
+        themes={cb.question: _themes(cb, df) for cb in codebooks if cb.question in df.columns} or None,
         skipped_cells=frame.report.skipped_cells,
     )

@@ -98,6 +98,21 @@ class Breakdown(_Result):
     questions: dict[str, QuestionBreakdown]
 
 
+class Theme(_Result):
+    code: str
+    name: str
+    n: int
+    percent: float  # of those who answered the question
+
+
+class Themes(_Result):
+    """An open question's themes as its codebook codes them: the top ones and the rest."""
+
+    answered: int
+    top: list[Theme]
+    other_mentions: list[Theme]
+
+
 class AnalysisResult(_Result):
     questionnaire: str
     n_responses: int
@@ -107,4 +122,5 @@ class AnalysisResult(_Result):
     coverage: dict[str, Coverage]
     rankings: dict[str, dict[str, list[RankedRow]]]
     breakdowns: Breakdown | None = None
+    themes: dict[str, Themes] | None = None
     skipped_cells: int = 0
