@@ -54,13 +54,19 @@ def _groups(frame: ResponseFrame, columns: Columns, by: str) -> tuple[Coded, lis
         slugs = [d.slug for d in frame.registry.districts]
         coded = columns.derived(DISTRICT, lambda: district_column(frame, columns.df), slugs)
         return coded, [d.name_fi for d in frame.registry.districts]
-    try:
-        question = frame.questionnaire.question(by)
-    except KeyError:
-        raise AnalysisError(f"cannot break down by '{by}': not a question, nor 'district'") from None
-    if not isinstance(question, SingleChoice):
-        raise AnalysisError(f"cannot break down by '{by}': only by a single choice question or 'district'")
+    question = single_choice(frame, by, "break down by")
     return columns.coded(by, question.option_ids()), [o.label.fi for o in question.options]
+
+
+def single_choice(frame: ResponseFrame, key: str, verb: str) -> SingleChoice:
+    """The single choice question a breakdown or a filter names; a clear error for anything else."""
+    try:
+        question = frame.questionnaire.question(key)
+    except KeyError:
+        raise AnalysisError(f"cannot {verb} '{key}': not a question, nor 'district'") from None
+    if not isinstance(question, SingleChoice):
+        raise AnalysisError(f"cannot {verb} '{key}': only by a single choice question or 'district'")
+    return question
 
 
 def _crosstab(groups: Coded, codes: np.ndarray, size: int) -> np.ndarray:

@@ -26,7 +26,7 @@ from luotain.questionnaire import (
 )
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 
-from .breakdown import DISTRICT, AnalysisError, breakdown, district_column
+from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
 from .columns import Coded, Columns, Multi, columns_for
 from .frame import ResponseFrame
 from .results import (
@@ -215,12 +215,7 @@ def apply_filters(frame: ResponseFrame, filters: Mapping[str, Sequence[str]]) ->
                 raise AnalysisError(f"cannot filter by district={','.join(unknown)}: no such district")
             df = df.filter(district_column(frame, df).cast(pl.String).is_in(list(values)).fill_null(False))
             continue
-        try:
-            question = frame.questionnaire.question(key)
-        except KeyError:
-            raise AnalysisError(f"cannot filter by '{key}': not a question, nor 'district'") from None
-        if not isinstance(question, SingleChoice):
-            raise AnalysisError(f"cannot filter by '{key}': only by a single choice question or 'district'")
+        question = single_choice(frame, key, "filter by")
         unknown = [v for v in values if v not in question.option_ids()]
         if unknown:
             raise AnalysisError(f"cannot filter by {key}={','.join(unknown)}: not an option of '{key}'")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import polars as pl
 
-from luotain.analysis import ResponseFrame, analyse
+from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.questionnaire import Matrix, MultipleChoice, Questionnaire, Rating, Recommendation, SingleChoice
 from luotain.registry import Registry
 from luotain.responses import ResponseRecord
+from luotain.text.codebook import Codebook, builtin_codebook
 
 from . import spec as s
 from .build import QuoteCandidate, ThemeRanking, build_deck
@@ -64,7 +65,8 @@ def deck_from_frame(
     """The deck from an already checked response frame (for large tables)."""
     questionnaire = frame.questionnaire
     spec = spec or default_spec(questionnaire)
-    result = analyse(frame)
+    codebooks = _codebooks(spec, frame)
+    result = analyse(frame, codebooks=list(codebooks.values()))
     a = spec.attribution
     df = frame.df
     have = [c for c in (a.type_question, a.role_question) if c in df.columns]
@@ -101,7 +103,7 @@ def deck_from_frame(
         result,
         quotes=quotes,
         group_sizes=sizes,
-        themes=_themes(spec, frame, lang),
+        themes=_rankings(spec, codebooks, result, lang),
         clouds=_clouds(spec, frame, lang),
         lang=lang,
     )
@@ -129,14 +131,12 @@ def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Lo
     return clouds
 
 
-def _themes(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, ThemeRanking]:
-    """Code the open questions that have a themes slide with their codebooks, and rank the themes."""
-    from luotain.text.codebook import builtin_codebook, code_answers, rank_themes
-
-    rankings: dict[str, ThemeRanking] = {}
+def _codebooks(spec: s.ReportSpec, frame: ResponseFrame) -> dict[str, Codebook]:
+    """The built-in codebooks of the open questions that have a themes slide."""
+    found: dict[str, Codebook] = {}
     for section in spec.sections:
         for slide in section.slides:
-            if not isinstance(slide, s.ThemesSlide) or slide.question in rankings:
+            if not isinstance(slide, s.ThemesSlide) or slide.question in found:
                 continue
             codebook = builtin_codebook(frame.questionnaire.id, slide.question)
             if codebook is None or slide.question not in frame.df.columns:
@@ -145,16 +145,32 @@ def _themes(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Th
                     file=sys.stderr,
                 )
                 continue
-            ids = frame.df["response_id"].to_list() if "response_id" in frame.df.columns else range(frame.n)
-            texts = {str(i): t for i, t in zip(ids, frame.df[slide.question].to_list(), strict=True) if t}
-            coded = code_answers(codebook, texts)
-            top, tail = rank_themes(codebook, coded, top=slide.top)
-            names = {c.id: c.name.get(lang) for c in codebook.codes}
-            rankings[slide.question] = ThemeRanking(
-                answered=len(coded),
-                top=tuple((names[t.code], t.count) for t in top),
-                tail=tuple((names[t.code], t.count) for t in tail),
-            )
+            found[slide.question] = codebook
+    return found
+
+
+def _rankings(
+    spec: s.ReportSpec, codebooks: dict[str, Codebook], result: AnalysisResult, lang: str
+) -> dict[str, ThemeRanking]:
+    """The analysis's coded themes, cut where each themes slide asks and named in the report's language."""
+    tops = {
+        slide.question: slide.top
+        for sec in spec.sections
+        for slide in sec.slides
+        if isinstance(slide, s.ThemesSlide)
+    }
+    rankings: dict[str, ThemeRanking] = {}
+    for question, codebook in codebooks.items():
+        themes = (result.themes or {})[question]
+        names = {c.id: c.name.get(lang) for c in codebook.codes}
+        ranked = [*themes.top, *(t for t in themes.other_mentions if t.code != codebook.other)]
+        other = [t for t in themes.other_mentions if t.code == codebook.other]
+        top = tops[question]
+        rankings[question] = ThemeRanking(
+            answered=themes.answered,
+            top=tuple((names[t.code], t.n) for t in ranked[:top]),
+            tail=tuple((names[t.code], t.n) for t in [*ranked[top:], *other]),
+        )
     return rankings
 
 
