@@ -188,8 +188,6 @@ def cmd_rates(args: argparse.Namespace) -> int:
 
 def cmd_themes(args: argparse.Namespace) -> int:
     from luotain.questionnaire import OpenText
-    from luotain.registry import default_registry
-    from luotain.responses import read_csv
     from luotain.text.codebook import builtin_codebook, code_answers, load_codebook, rank_themes
     from luotain.text.suggest import suggest_themes
 
@@ -199,9 +197,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
             web.migrate()
             questionnaire, texts = web.open_answers(args.survey, args.question)
         elif args.questionnaire and args.responses:
-            questionnaire = load_questionnaire(args.questionnaire)
-            with open(args.responses, encoding="utf-8-sig", newline="") as stream:
-                records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+            questionnaire, records = _records_from_files(args)
             texts = {r.response_id: r.answers[args.question] for r in records if r.answers.get(args.question)}
         else:
             print("error: give --survey, or --questionnaire and --responses", file=sys.stderr)
@@ -300,17 +296,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_from_files(args: argparse.Namespace, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
-    import yaml
-
+def _records_from_files(args: argparse.Namespace) -> tuple[Any, list[Any]]:
+    """The questionnaire and its responses from --questionnaire and --responses, organisations checked."""
     from luotain.registry import default_registry
-    from luotain.report.make import write_all
-    from luotain.report.spec import builtin_spec, load_spec, spec_path_for
     from luotain.responses import read_csv
 
     questionnaire = load_questionnaire(args.questionnaire)
     with open(args.responses, encoding="utf-8-sig", newline="") as stream:
         records = read_csv(questionnaire, stream, known_orgs=set(default_registry().organisations))
+    return questionnaire, records
+
+
+def _add_source(p: argparse.ArgumentParser, survey_default: str | None = None) -> None:
+    """--survey (the database), or --questionnaire with --responses (files)."""
+    help_text = f"survey link name (default: {survey_default})" if survey_default else "survey link name"
+    p.add_argument("--survey", default=survey_default, help=help_text)
+    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
+    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+
+
+def _report_from_files(args: argparse.Namespace, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    import yaml
+
+    from luotain.report.make import write_all
+    from luotain.report.spec import builtin_spec, load_spec, spec_path_for
+
+    questionnaire, records = _records_from_files(args)
     spec_path = Path(args.spec) if args.spec else spec_path_for(args.questionnaire)
     spec = load_spec(spec_path) if spec_path.exists() else builtin_spec(questionnaire.id)
     flags: list[tuple[str, str]] = []
@@ -481,9 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
         "without a codebook (or with --suggest) cluster the answers and suggest themes with key terms and "
         "typical answers (redacted).",
     )
-    p.add_argument("--survey", help="survey link name (from the database)")
-    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
-    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    _add_source(p)
     p.add_argument("--question", required=True, help="the open question's id")
     p.add_argument("--codebook", help="codebook YAML file")
     p.add_argument("--suggest", action="store_true", help="suggest themes even when a codebook exists")
@@ -538,9 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
         "contract of docs/analysis.md. A cell that does not fit the questionnaire stops the analysis with "
         "exit status 2 and a list of the offending columns and lines, unless --lenient leaves them out.",
     )
-    p.add_argument("--survey", help="survey link name (from the database)")
-    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
-    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    _add_source(p)
     p.add_argument("--by", help="break down by a single choice question (org_type, role, ...) or 'district'")
     p.add_argument(
         "--filter", action="append", metavar="KEY=VALUE[,VALUE]", help="only these respondents (repeatable)"
@@ -559,9 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
         "every question's counts and n (table). The slides follow the report spec beside the questionnaire "
         "(NAME.report.yaml), or a plain chart-per-question report when there is none.",
     )
-    p.add_argument("--survey", default="mll-2024", help="survey link name (default: mll-2024)")
-    p.add_argument("--questionnaire", help="questionnaire YAML file (with --responses)")
-    p.add_argument("--responses", help="response-table CSV (with --questionnaire)")
+    _add_source(p, survey_default="mll-2024")
     p.add_argument("--spec", help="report spec YAML (default: beside the questionnaire)")
     p.add_argument("--quotes", help="YAML: question id -> response ids of open answers to quote (file mode)")
     p.add_argument("--format", choices=[*REPORT_FORMATS, "all"], default="all", help="default: all")
