@@ -79,6 +79,26 @@ def test_theme_suggestions_group_answers_that_share_words():
     assert suggest_themes({"a": "Kiitos", "b": ""}) == []
 
 
+def test_swedish_suggestions_leave_stop_words_out():
+    from luotain.text.suggest import STOP_WORDS, suggest_themes
+
+    assert {"och", "att", "det", "vi", "skulle", "önska"} <= STOP_WORDS["sv"]
+    assert {"olla", "ja", "että", "toivoa", "esimerkiksi"} <= STOP_WORDS["fi"]
+    answers = {
+        "1": "Vi skulle önska mer samarbete kring familjecaféer och mötesplatser.",
+        "2": "Det vore bra med familjecaféer i vår kommun och att vi kan samarbeta.",
+        "3": "Mer utbildning för personalen om föräldraskap, det är viktigt.",
+        "4": "Utbildning om föräldraskap och stöd till föräldrar, gärna på svenska.",
+        "5": "Mötesplatser och familjecaféer för barnfamiljer, det skulle vara bra.",
+        "6": "Vi vill ha utbildning för personalen och stöd i föräldraskap.",
+    }
+    suggestions = suggest_themes(answers, lang="sv", k=2)
+    terms = {t for s in suggestions for t in s.terms}
+    assert not terms & STOP_WORDS["sv"]
+    groups = sorted(sorted(s.members) for s in suggestions)
+    assert groups == [["1", "2", "5"], ["3", "4", "6"]]
+
+
 def test_the_themes_command(tmp_path, mll, capsys):
     import json
 

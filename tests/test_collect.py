@@ -267,3 +267,46 @@ def test_organisation_names_in_swedish(client, survey):
     client.post(base + "1/", {"action": "next", "org_type": "kunta"})
     html = client.get(base + "2/").content.decode()
     assert ">Helsingfors</option>" in html and "Kommuner" in html
+
+
+def test_a_huge_odd_answer_is_stored_as_text_and_shown_escaped(client, registry_db):
+    """100,000 characters with tags, control characters and emoji: kept as typed, escaped on every page,
+    and exported and read back unchanged; one character more is refused with the text kept."""
+    import io
+
+    from luotain.questionnaire import parse_questionnaire
+    from luotain.responses import read_csv, write_csv
+    from luotain.web.collect.services import response_records
+    from tests.conftest import SMALL
+
+    questionnaire = parse_questionnaire(SMALL.replace("max_length: 200", "max_length: 100000"), "big.yaml")
+    survey = create_survey(questionnaire, "pieni")
+    head = '<script>alert(1)</script> <b>lihava</b> \x01\x07 😀 & "lainaus" '
+    answer = (head + "sana " * 20_000)[:99_999] + "!"
+    assert len(answer) == 100_000
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
+    client.post(base + "2/", {"action": "next", "organisation": "hva:05"})
+    fields = {"grid/a": "kunta", "grid/b": "kunta", "recommend": "10"}
+
+    too_long = client.post(base + "4/", {"action": "next", **fields, "comments": answer + "x"})
+    assert too_long.status_code == 200
+    html = too_long.content.decode()
+    assert "100000" in html and "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;lihava&lt;/b&gt;" in html  # what was typed is kept
+    assert html.count("sana ") >= 19_000
+
+    client.post(base + "4/", {"action": "back", **fields, "comments": answer})
+    html = client.get(base + "4/").content.decode()
+    assert "&lt;script&gt;" in html and "<script>alert" not in html and "<b>lihava" not in html
+    assert "😀 &amp; &quot;lainaus&quot;" in html
+
+    r = client.post(base + "4/", {"action": "next", **fields, "comments": answer})
+    assert r.status_code == 302 and r["Location"].endswith("/kiitos/")
+    stored = Response.objects.get()
+    assert stored.answers["comments"] == answer
+
+    out = io.StringIO()
+    write_csv(questionnaire, response_records(survey), out)
+    records = read_csv(questionnaire, io.StringIO(out.getvalue()))
+    assert records[0].answers["comments"] == answer

@@ -191,12 +191,16 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from luotain.text.codebook import builtin_codebook, code_answers, load_codebook, rank_themes
     from luotain.text.suggest import suggest_themes
 
+    web = None
     try:
         if args.survey:
             web = _web()
             web.migrate()
             questionnaire, texts = web.open_answers(args.survey, args.question)
         elif args.questionnaire and args.responses:
+            if args.apply_rules:
+                print("error: --apply-rules stores codes: use it with --survey", file=sys.stderr)
+                return EXIT_BAD_INPUT
             questionnaire, records = _records_from_files(args)
             texts = {r.response_id: r.answers[args.question] for r in records if r.answers.get(args.question)}
         else:
@@ -205,18 +209,31 @@ def cmd_themes(args: argparse.Namespace) -> int:
         if not isinstance(questionnaire.question(args.question), OpenText):
             print(f"error: '{args.question}' is not an open question", file=sys.stderr)
             return EXIT_BAD_INPUT
+        given = load_codebook(args.codebook) if args.codebook else None
     except KeyError:
         print(f"error: no question '{args.question}'", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (QuestionnaireError, TableError, FileNotFoundError) as exc:
+    except (QuestionnaireError, TableError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    codebook = (
-        load_codebook(args.codebook) if args.codebook else builtin_codebook(questionnaire.id, args.question)
-    )
+    if given is not None and given.question != args.question:
+        print(f"error: the codebook is for '{given.question}', not '{args.question}'", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    stored = None
+    if web is not None:
+        if args.apply_rules:
+            codebook = given or builtin_codebook(questionnaire.id, args.question)
+            if codebook is None:
+                print("error: --apply-rules needs a codebook (--codebook FILE)", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            count = web.install_codebook(args.survey, codebook)
+            print(f"Coded by the rules: {count} codes (codes given by hand kept).", file=sys.stderr)
+        stored = None if given else web.stored_coding(args.survey, args.question)
     out: dict[str, Any] = {"question": args.question, "answered": len(texts)}
+    codebook = given or (stored[0] if stored else builtin_codebook(questionnaire.id, args.question))
     if codebook is not None and not args.suggest:
-        coded = code_answers(codebook, texts)
+        coded = stored[1] if stored and not given else code_answers(codebook, texts)
+        out["coding"] = "stored" if stored and not given else "rules"
         top, tail = rank_themes(codebook, coded, top=args.top)
         names = {c.id: c.name.get(args.lang) for c in codebook.codes}
         out["themes"] = [
@@ -224,9 +241,13 @@ def cmd_themes(args: argparse.Namespace) -> int:
         ]
         out["other_mentions"] = [{"code": t.code, "name": names[t.code], "n": t.count} for t in tail]
     else:
+        found = (
+            web.suggestions(args.survey, args.question)
+            if web is not None
+            else suggest_themes(texts, lang=args.lang)
+        )
         out["suggestions"] = [
-            {"terms": list(s.terms), "n": s.size, "examples": list(s.examples)}
-            for s in suggest_themes(texts, lang=args.lang)
+            {"terms": list(s.terms), "n": s.size, "examples": list(s.examples)} for s in found
         ]
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -355,8 +376,12 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
     try:
         filters = _parse_filters(args.filter or [])
+        stored_books: dict[str, Any] = {}
+        stored_codes: dict[str, Any] = {}
         if args.survey:
-            frame = _web().analysis_frame(args.survey)
+            web = _web()
+            frame = web.analysis_frame(args.survey)
+            stored_books, stored_codes = web.coding_of(args.survey)
         elif args.questionnaire and args.responses:
             frame = ResponseFrame.from_csv(
                 load_questionnaire(args.questionnaire), args.responses, lenient=args.lenient
@@ -367,8 +392,14 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         from luotain.text.codebook import builtin_codebook
 
         open_questions = [q.id for q in frame.questionnaire.questions() if q.type_name == "text"]
-        codebooks = [cb for q in open_questions if (cb := builtin_codebook(frame.questionnaire.id, q))]
-        result = analyse(frame, by=args.by, filters=filters, k=args.k, codebooks=codebooks)
+        codebooks = [
+            cb
+            for q in open_questions
+            if (cb := stored_books.get(q) or builtin_codebook(frame.questionnaire.id, q))
+        ]
+        result = analyse(
+            frame, by=args.by, filters=filters, k=args.k, codebooks=codebooks, coded=stored_codes
+        )
     except QuestionnaireError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -488,7 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
         "themes",
         cmd_themes,
         "ranked themes of an open question, or theme suggestions when it has no codebook",
-        "Code an open question's answers with its codebook (given, or built in) and rank the themes; "
+        "Rank an open question's themes: as stored for the survey (by rules and by hand), or coded by a "
+        "codebook (given, or built in); "
         "without a codebook (or with --suggest) cluster the answers and suggest themes with key terms and "
         "typical answers (redacted).",
     )
@@ -496,6 +528,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", required=True, help="the open question's id")
     p.add_argument("--codebook", help="codebook YAML file")
     p.add_argument("--suggest", action="store_true", help="suggest themes even when a codebook exists")
+    p.add_argument(
+        "--apply-rules",
+        action="store_true",
+        help="store the codebook (--codebook, or the built-in one) for the survey and code its answers by "
+        "the rules; codes given by hand stay",
+    )
     p.add_argument("--top", type=int, default=10, help="how many themes to rank (default 10)")
     p.add_argument("--lang", choices=["fi", "sv"], default="fi")
     p.add_argument("--json", action="store_true", help="print as JSON")

@@ -183,11 +183,16 @@ def _overall(questionnaire: Questionnaire, columns: Columns) -> dict[str, Questi
     return {q.id: _question_result(q, columns) for q in questionnaire.questions()}
 
 
-def _themes(codebook: Codebook, df: pl.DataFrame) -> Themes:
-    """Code an open question's answers by its codebook and rank the themes (top ten, then the rest)."""
+def _themes(codebook: Codebook, df: pl.DataFrame, stored: Mapping[str, Sequence[str]] | None) -> Themes:
+    """Rank an open question's themes (top ten, then the rest): as stored for each answer when ``stored``
+    is given (response id -> codes), otherwise coded now by the codebook's rules."""
     ids = df["response_id"].to_list() if "response_id" in df.columns else list(range(df.height))
-    texts = {str(i): t for i, t in zip(ids, df[codebook.question].to_list(), strict=True) if t}
-    top, tail = rank_themes(codebook, code_answers(codebook, texts))
+    texts = {str(i): t for i, t in zip(ids, df[codebook.question].to_list(), strict=True) if t and t.strip()}
+    if stored is not None:
+        coded = {rid: list(stored.get(rid, ())) for rid in texts}
+    else:
+        coded = code_answers(codebook, texts)
+    top, tail = rank_themes(codebook, coded)
     names = {c.id: c.name.fi for c in codebook.codes}
 
     def theme(t: RankedTheme) -> Theme:
@@ -253,8 +258,12 @@ def analyse(
     filters: Mapping[str, Sequence[str]] | None = None,
     k: int | None = None,
     codebooks: Sequence[Codebook] = (),
+    coded: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> AnalysisResult:
-    """All figures of the questionnaire's questions, optionally for a subset and broken down by a group."""
+    """All figures of the questionnaire's questions, optionally for a subset and broken down by a group.
+
+    ``codebooks`` rank the themes of open questions; ``coded`` (question -> response id -> codes) gives the
+    codes as stored by an analyst, otherwise the codebooks' rules code the answers."""
     questionnaire = frame.questionnaire
     filters = {key: list(values) for key, values in (filters or {}).items()}
     k = k if k is not None else questionnaire.disclosure_threshold
@@ -276,6 +285,11 @@ def analyse(
         coverage={kind: Coverage(answered=organisations[kind], total=totals[kind]) for kind in organisations},
         rankings=rankings(questionnaire, results),
         breakdowns=breakdown(frame, columns, by, k) if by else None,
-        themes={cb.question: _themes(cb, df) for cb in codebooks if cb.question in df.columns} or None,
+        themes={
+            cb.question: _themes(cb, df, (coded or {}).get(cb.question))
+            for cb in codebooks
+            if cb.question in df.columns
+        }
+        or None,
         skipped_cells=frame.report.skipped_cells,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +21,9 @@ from .render import RENDERERS, render
 from .render.pdf import RendererUnavailable
 
 FORMATS = ("html", "pdf", "pptx")
+
+# An analyst's stored coding: codebooks by question, and question -> response id -> codes.
+Coding = tuple[Mapping[str, Codebook], Mapping[str, Mapping[str, Sequence[str]]]]
 
 
 def default_spec(questionnaire: Questionnaire) -> s.ReportSpec:
@@ -49,10 +52,11 @@ def make_deck(
     quote_flags: Iterable[tuple[str, str]] = (),
     registry: Registry | None = None,
     lang: str = "fi",
+    coding: Coding | None = None,
 ) -> Deck:
     """``quote_flags``: (question id, response id) pairs of open answers chosen for the report."""
     frame = ResponseFrame.from_records(questionnaire, records, registry=registry)
-    return deck_from_frame(frame, spec, quote_flags=quote_flags, lang=lang)
+    return deck_from_frame(frame, spec, quote_flags=quote_flags, lang=lang, coding=coding)
 
 
 def deck_from_frame(
@@ -61,12 +65,15 @@ def deck_from_frame(
     *,
     quote_flags: Iterable[tuple[str, str]] = (),
     lang: str = "fi",
+    coding: Coding | None = None,
 ) -> Deck:
-    """The deck from an already checked response frame (for large tables)."""
+    """The deck from an already checked response frame (for large tables). ``coding``: the codebooks and the
+    codes of open answers as an analyst stored them; without it the built-in codebooks' rules code them."""
     questionnaire = frame.questionnaire
     spec = spec or default_spec(questionnaire)
-    codebooks = _codebooks(spec, frame)
-    result = analyse(frame, codebooks=list(codebooks.values()))
+    stored_books, stored_codes = coding or ({}, {})
+    codebooks = _codebooks(spec, frame, stored_books)
+    result = analyse(frame, codebooks=list(codebooks.values()), coded=stored_codes)
     a = spec.attribution
     df = frame.df
     have = [c for c in (a.type_question, a.role_question) if c in df.columns]
@@ -131,14 +138,16 @@ def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Lo
     return clouds
 
 
-def _codebooks(spec: s.ReportSpec, frame: ResponseFrame) -> dict[str, Codebook]:
-    """The built-in codebooks of the open questions that have a themes slide."""
+def _codebooks(
+    spec: s.ReportSpec, frame: ResponseFrame, stored: Mapping[str, Codebook]
+) -> dict[str, Codebook]:
+    """The codebooks of the open questions that have a themes slide: stored, or else built in."""
     found: dict[str, Codebook] = {}
     for section in spec.sections:
         for slide in section.slides:
             if not isinstance(slide, s.ThemesSlide) or slide.question in found:
                 continue
-            codebook = builtin_codebook(frame.questionnaire.id, slide.question)
+            codebook = stored.get(slide.question) or builtin_codebook(frame.questionnaire.id, slide.question)
             if codebook is None or slide.question not in frame.df.columns:
                 print(
                     f"warning: no codebook for '{slide.question}': its themes slide is left out",
@@ -206,6 +215,7 @@ def write_all(
     spec: s.ReportSpec | None = None,
     quote_flags: Iterable[tuple[str, str]] = (),
     lang: str = "fi",
+    coding: Coding | None = None,
 ) -> list[Path]:
     """Every format asked for: the deck as html, pdf or pptx, and ``table``, the table report."""
     from .first import render_html
@@ -213,7 +223,7 @@ def write_all(
     written: list[Path] = []
     deck_formats = [f for f in formats if f != "table"]
     if deck_formats:
-        deck = make_deck(questionnaire, records, spec, quote_flags=quote_flags, lang=lang)
+        deck = make_deck(questionnaire, records, spec, quote_flags=quote_flags, lang=lang, coding=coding)
         written += write_report(deck, out_dir, name, deck_formats)
     if "table" in formats:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from .suggest import STOP_WORDS
 def word_counts(texts: Iterable[str], lang: str = "fi", *, minimum: int = 1) -> Counter[str]:
     """How many answers use each base form (a word counts once an answer; stop words and short words out)."""
     morph = analyzer(lang)
-    stop = STOP_WORDS.get(lang, set())
+    stop = STOP_WORDS.get(lang, frozenset())
     counts: Counter[str] = Counter()
     for text in texts:
         if not text or not text.strip():

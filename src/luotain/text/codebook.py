@@ -105,3 +105,75 @@ def rank_themes(
             RankedTheme(codebook.other, counts[codebook.other], 100.0 * counts[codebook.other] / answered)
         )
     return ranked[:top], tail
+
+
+# ------------------------------------------------------------------------------------- editing a codebook
+# Pure functions a coding screen calls through luotain.web.coding: each returns a new codebook.
+
+
+class CodebookError(ValueError):
+    pass
+
+
+def add_code(
+    codebook: Codebook | None,
+    question: str,
+    code_id: str,
+    name: Text,
+    keywords: Iterable[str] = (),
+    description: Text | None = None,
+    language: str = "fi",
+) -> Codebook:
+    """The codebook with a new code (a new codebook if there was none). Ids are unique."""
+    codes = list(codebook.codes) if codebook else []
+    if any(c.id == code_id for c in codes):
+        raise CodebookError(f"there is already a code '{code_id}'")
+    new = Code(id=code_id, name=name, description=description, keywords=_keywords(keywords))
+    if codebook is None:
+        return Codebook(question=question, language=language, codes=[new])
+    other = [c for c in codes if c.id == codebook.other]  # "muita mainintoja" stays last
+    rest = [c for c in codes if c.id != codebook.other]
+    return codebook.model_copy(update={"codes": [*rest, new, *other]})
+
+
+def rename_code(codebook: Codebook, code_id: str, name: Text) -> Codebook:
+    _code(codebook, code_id)
+    codes = [c.model_copy(update={"name": name}) if c.id == code_id else c for c in codebook.codes]
+    return codebook.model_copy(update={"codes": codes})
+
+
+def merge_codes(codebook: Codebook, sources: Iterable[str], into: str) -> Codebook:
+    """``sources`` folded into ``into``: their keywords join its keywords and they leave the codebook."""
+    target = _code(codebook, into)
+    merged = [_code(codebook, s) for s in dict.fromkeys(sources) if s != into]
+    if not merged:
+        raise CodebookError("nothing to merge: name at least one other code")
+    keywords = _keywords([*target.keywords, *(k for c in merged for k in c.keywords)])
+    gone = {c.id for c in merged}
+    codes = [
+        c.model_copy(update={"keywords": keywords}) if c.id == into else c
+        for c in codebook.codes
+        if c.id not in gone
+    ]
+    other = None if codebook.other in gone else codebook.other
+    return codebook.model_copy(update={"codes": codes, "other": other})
+
+
+def remove_code(codebook: Codebook, code_id: str) -> Codebook:
+    _code(codebook, code_id)
+    codes = [c for c in codebook.codes if c.id != code_id]
+    if not codes:
+        raise CodebookError("a codebook keeps at least one code")
+    other = None if codebook.other == code_id else codebook.other
+    return codebook.model_copy(update={"codes": codes, "other": other})
+
+
+def _code(codebook: Codebook, code_id: str) -> Code:
+    for code in codebook.codes:
+        if code.id == code_id:
+            return code
+    raise CodebookError(f"'{code_id}' is not a code of '{codebook.question}'")
+
+
+def _keywords(keywords: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(k.strip().lower() for k in keywords if k.strip()))

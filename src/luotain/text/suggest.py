@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
@@ -13,87 +14,16 @@ from .codebook import base_forms
 from .morphology import analyzer
 from .redact import redact
 
-STOP_WORDS = {
-    "fi": set(
-        {
-            "ja",
-            "tai",
-            "sekä",
-            "myös",
-            "on",
-            "olla",
-            "ei",
-            "että",
-            "se",
-            "ne",
-            "tämä",
-            "nämä",
-            "joka",
-            "mikä",
-            "kun",
-            "niin",
-            "mutta",
-            "jos",
-            "esim",
-            "eli",
-            "jotta",
-            "vain",
-            "kuin",
-            "jo",
-            "vielä",
-            "hyvin",
-            "paljon",
-            "enemmän",
-            "lisää",
-            "kaikki",
-            "oma",
-            "meidän",
-            "me",
-            "he",
-            "hän",
-            "minä",
-            "sinä",
-            "te",
-            "ollut",
-            "olisi",
-            "voida",
-            "voi",
-            "pitää",
-            "tulla",
-            "saada",
-            "esimerkiksi",
-            "toivoa",
-            "toive",
-        }
-    ),
-    "sv": set(
-        {
-            "och",
-            "eller",
-            "att",
-            "det",
-            "som",
-            "för",
-            "med",
-            "på",
-            "i",
-            "en",
-            "ett",
-            "är",
-            "till",
-            "av",
-            "den",
-            "de",
-            "vi",
-            "har",
-            "kan",
-            "inte",
-            "om",
-            "så",
-            "också",
-        }
-    ),
-}
+
+def _stop_words(lang: str) -> frozenset[str]:
+    path = resources.files("luotain.text") / "stopwords" / f"{lang}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+STOP_WORDS = {lang: _stop_words(lang) for lang in ("fi", "sv")}
 
 
 @dataclass(frozen=True)
@@ -115,7 +45,7 @@ def suggest_themes(
     if len(texts) < 4:
         return []
     morph = analyzer(lang)
-    stop = STOP_WORDS.get(lang, set())
+    stop = STOP_WORDS.get(lang, frozenset())
     ids = list(texts)
     documents = [" ".join(sorted(base_forms(texts[rid], morph) - stop)) for rid in ids]
     vectorizer = TfidfVectorizer(token_pattern=r"[^ ]+", min_df=2, sublinear_tf=True)  # noqa: S106 - a regex

@@ -86,6 +86,7 @@ def write_report(
     """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table)."""
     from luotain.report.make import write_all
     from luotain.report.spec import builtin_spec
+    from luotain.web.coding.services import stored_coding
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
 
@@ -102,6 +103,7 @@ def write_report(
         spec=builtin_spec(survey.questionnaire_id),
         quote_flags=list(flags),
         lang=lang,
+        coding=stored_coding(survey),
     )
 
 
@@ -136,6 +138,38 @@ def close(slug: str) -> int:
     return close_survey(get_survey(slug))
 
 
+def install_codebook(slug: str, codebook: Any) -> int:
+    """Store a codebook for the survey and code its answers by the rules (codes given by hand stay)."""
+    from luotain.web.coding.services import apply_rules, set_codebook
+
+    survey = get_survey(slug)
+    set_codebook(survey, codebook)
+    return apply_rules(survey, codebook.question)
+
+
+def stored_coding(slug: str, question: str) -> tuple[Any, dict[str, list[str]]] | None:
+    """The question's stored codebook and each answer's codes, or None when it has no codebook."""
+    from luotain.web.coding.services import codes_of, stored_codebook
+
+    survey = get_survey(slug)
+    codebook = stored_codebook(survey, question)
+    return None if codebook is None else (codebook, codes_of(survey, question))
+
+
+def coding_of(slug: str) -> Any:
+    """Every stored codebook of the survey and the codes of its answers (luotain.report.make.Coding)."""
+    from luotain.web.coding.services import stored_coding as run
+
+    return run(get_survey(slug))
+
+
+def suggestions(slug: str, question: str) -> list[Any]:
+    """Theme suggestions among the answers not yet coded, without rejected ones."""
+    from luotain.web.coding.services import suggestions as run
+
+    return run(get_survey(slug), question)
+
+
 def open_answers(slug: str, question: str) -> tuple[Any, dict[str, str]]:
     from luotain.web.collect.services import response_records
 
@@ -161,6 +195,8 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
 
     from luotain.questionnaire import builtin_template_path, load_questionnaire
     from luotain.responses import demo as demo_data
+    from luotain.text.codebook import builtin_codebook
+    from luotain.web.coding.services import apply_rules, set_codebook
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import import_responses as store
     from luotain.web.surveys.models import Survey
@@ -183,6 +219,11 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
                     for qid, rid in demo_data.quote_flags(records)
                 ]
             )
+            for question in survey.questionnaire.questions():
+                builtin = builtin_codebook(survey.questionnaire_id, question.id)
+                if builtin is not None:
+                    set_codebook(survey, builtin)
+                    apply_rules(survey, question.id)
         user_model = get_user_model()
         password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         user = user_model.objects.filter(username=DEMO_USER).first() or user_model(username=DEMO_USER)

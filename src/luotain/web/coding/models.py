@@ -30,9 +30,13 @@ class SurveyCodebook(models.Model):
 
 
 class CodeAssignment(models.Model):
+    """A code an answer has. ``removed`` records that an analyst took a code away, so that rules do not give
+    it back; it does not count as coded."""
+
     class Source(models.TextChoices):
         RULE = "rule", _("keyword rule")
         MANUAL = "manual", _("by hand")
+        REMOVED = "removed", _("removed by hand")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="codes")
     question_id = models.CharField(max_length=100)
@@ -50,3 +54,22 @@ class CodeAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.code}"
+
+
+class RejectedSuggestion(models.Model):
+    """A theme suggestion an analyst rejected (by its key terms), not suggested again."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="rejected_suggestions")
+    question_id = models.CharField(max_length=100)
+    terms = models.JSONField()
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rejected theme suggestion")
+        verbose_name_plural = _("rejected theme suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {', '.join(self.terms)}"

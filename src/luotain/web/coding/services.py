@@ -1,17 +1,28 @@
 """Services a coding screen calls: install a codebook, code by its rules, assign and remove codes by hand,
-rank the themes as coded. Manual codes are never overwritten by rules."""
+suggest themes and accept, rename, merge or reject them, rank the themes as coded. What an analyst did by
+hand (a code given or taken away) is never undone by the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
 
+from luotain.questionnaire import OpenText, Text
+from luotain.text import codebook as cb
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
+from luotain.text.suggest import Suggestion, suggest_themes
 from luotain.web.collect.models import Response
 from luotain.web.surveys.models import Survey
 
-from .models import CodeAssignment, SurveyCodebook
+from .models import CodeAssignment, RejectedSuggestion, SurveyCodebook
+
+RULE, MANUAL, REMOVED = (
+    CodeAssignment.Source.RULE,
+    CodeAssignment.Source.MANUAL,
+    CodeAssignment.Source.REMOVED,
+)
 
 
 class CodingError(ValueError):
@@ -19,10 +30,7 @@ class CodingError(ValueError):
 
 
 def set_codebook(survey: Survey, codebook: Codebook) -> SurveyCodebook:
-    try:
-        survey.questionnaire.question(codebook.question)
-    except KeyError:
-        raise CodingError(f"no question '{codebook.question}' in the survey") from None
+    _open_question(survey, codebook.question)
     stored, _ = SurveyCodebook.objects.update_or_create(
         survey=survey,
         question_id=codebook.question,
@@ -31,11 +39,35 @@ def set_codebook(survey: Survey, codebook: Codebook) -> SurveyCodebook:
     return stored
 
 
-def codebook_of(survey: Survey, question_id: str) -> Codebook:
+def _open_question(survey: Survey, question_id: str) -> None:
+    try:
+        question = survey.questionnaire.question(question_id)
+    except KeyError:
+        raise CodingError(f"no question '{question_id}' in the survey") from None
+    if not isinstance(question, OpenText):
+        raise CodingError(f"'{question_id}' is not an open question")
+
+
+def stored_codebook(survey: Survey, question_id: str) -> Codebook | None:
     stored = SurveyCodebook.objects.filter(survey=survey, question_id=question_id).first()
-    if stored is None:
+    return None if stored is None else Codebook.model_validate(stored.definition)
+
+
+def codebook_of(survey: Survey, question_id: str) -> Codebook:
+    codebook = stored_codebook(survey, question_id)
+    if codebook is None:
         raise CodingError(f"no codebook for '{question_id}'")
-    return Codebook.model_validate(stored.definition)
+    return codebook
+
+
+def _edit(survey: Survey, question_id: str, change: Any) -> Codebook:
+    """Apply a pure codebook edit, turning its complaint into a CodingError."""
+    try:
+        codebook = change(stored_codebook(survey, question_id))
+    except cb.CodebookError as exc:
+        raise CodingError(str(exc)) from None
+    set_codebook(survey, codebook)
+    return codebook
 
 
 @transaction.atomic
@@ -45,10 +77,8 @@ def apply_rules(survey: Survey, question_id: str, user: Any = None) -> int:
     codebook = codebook_of(survey, question_id)
     responses = {r.public_id: r for r in survey.responses.all() if r.answers.get(question_id)}
     coded = code_answers(codebook, {rid: r.answers[question_id] for rid, r in responses.items()})
-    CodeAssignment.objects.filter(
-        response__survey=survey, question_id=question_id, source=CodeAssignment.Source.RULE
-    ).delete()
-    manual = set(
+    CodeAssignment.objects.filter(response__survey=survey, question_id=question_id, source=RULE).delete()
+    by_hand = set(
         CodeAssignment.objects.filter(response__survey=survey, question_id=question_id).values_list(
             "response_id", "code"
         )
@@ -58,12 +88,12 @@ def apply_rules(survey: Survey, question_id: str, user: Any = None) -> int:
             response=responses[rid],
             question_id=question_id,
             code=code,
-            source=CodeAssignment.Source.RULE,
+            source=RULE,
             coded_by=user,
         )
         for rid, codes in coded.items()
         for code in codes
-        if (responses[rid].pk, code) not in manual
+        if (responses[rid].pk, code) not in by_hand
     ]
     CodeAssignment.objects.bulk_create(new)
     return len(new)
@@ -77,22 +107,142 @@ def assign(response: Response, question_id: str, code: str, user: Any = None) ->
         response=response,
         question_id=question_id,
         code=code,
-        defaults={"source": CodeAssignment.Source.MANUAL, "coded_by": user},
+        defaults={"source": MANUAL, "coded_by": user},
     )
     return assignment
 
 
-def remove(response: Response, question_id: str, code: str) -> None:
-    CodeAssignment.objects.filter(response=response, question_id=question_id, code=code).delete()
+def remove(response: Response, question_id: str, code: str, user: Any = None) -> None:
+    """Take a code away; recorded, so that running the rules again does not give it back."""
+    CodeAssignment.objects.update_or_create(
+        response=response,
+        question_id=question_id,
+        code=code,
+        defaults={"source": REMOVED, "coded_by": user},
+    )
+
+
+def codes_of(survey: Survey, question_id: str) -> dict[str, list[str]]:
+    """Response public id -> its codes (by rule or by hand), for every answer of the question."""
+    coded: dict[str, list[str]] = {
+        r.public_id: [] for r in survey.responses.only("public_id", "answers") if _answered(r, question_id)
+    }
+    for public_id, code in (
+        CodeAssignment.objects.filter(response__survey=survey, question_id=question_id)
+        .exclude(source=REMOVED)
+        .order_by("id")
+        .values_list("response__public_id", "code")
+    ):
+        if public_id in coded:
+            coded[public_id].append(code)
+    return coded
+
+
+def stored_coding(survey: Survey) -> tuple[dict[str, Codebook], dict[str, dict[str, list[str]]]]:
+    """The survey's codebooks and the codes its answers have, by question (for the analysis and report)."""
+    codebooks = {
+        s.question_id: Codebook.model_validate(s.definition)
+        for s in SurveyCodebook.objects.filter(survey=survey)
+    }
+    return codebooks, {q: codes_of(survey, q) for q in codebooks}
+
+
+def _answered(response: Response, question_id: str) -> bool:
+    value = response.answers.get(question_id)
+    return isinstance(value, str) and bool(value.strip())
+
+
+# ------------------------------------------------------------------------------------------ suggestions
+
+
+def suggestions(survey: Survey, question_id: str, k: int | None = None) -> list[Suggestion]:
+    """Themes suggested among the answers that have no code yet, without those an analyst rejected."""
+    _open_question(survey, question_id)
+    coded = {rid for rid, codes in codes_of(survey, question_id).items() if codes}
+    texts = {
+        r.public_id: r.answers[question_id]
+        for r in survey.responses.only("public_id", "answers")
+        if _answered(r, question_id) and r.public_id not in coded
+    }
+    codebook = stored_codebook(survey, question_id)
+    lang = codebook.language if codebook else survey.questionnaire.languages[0]
+    rejected = {
+        tuple(t)
+        for t in RejectedSuggestion.objects.filter(survey=survey, question_id=question_id).values_list(
+            "terms", flat=True
+        )
+    }
+    return [s for s in suggest_themes(texts, lang=lang, k=k) if s.terms not in rejected]
+
+
+@transaction.atomic
+def accept_suggestion(
+    survey: Survey,
+    question_id: str,
+    code_id: str,
+    name: Text,
+    members: Sequence[str],
+    keywords: Iterable[str] = (),
+    user: Any = None,
+) -> Codebook:
+    """A suggestion becomes a code: added to the codebook (with the keywords the analyst kept, if any) and
+    given by hand to the suggestion's answers (response public ids)."""
+    _open_question(survey, question_id)
+    lang = survey.questionnaire.languages[0]
+    codebook = _edit(
+        survey,
+        question_id,
+        lambda current: cb.add_code(current, question_id, code_id, name, keywords, language=lang),
+    )
+    for response in survey.responses.filter(public_id__in=list(members)):
+        if _answered(response, question_id):
+            assign(response, question_id, code_id, user)
+    return codebook
+
+
+def reject_suggestion(survey: Survey, question_id: str, terms: Sequence[str], user: Any = None) -> None:
+    _open_question(survey, question_id)
+    RejectedSuggestion.objects.create(
+        survey=survey, question_id=question_id, terms=list(terms), rejected_by=user
+    )
+
+
+def rename(survey: Survey, question_id: str, code_id: str, name: Text) -> Codebook:
+    return _edit(
+        survey, question_id, lambda current: cb.rename_code(_must(current, question_id), code_id, name)
+    )
+
+
+@transaction.atomic
+def merge(survey: Survey, question_id: str, sources: Sequence[str], into: str, user: Any = None) -> Codebook:
+    """Codes folded into one: the codebook's keywords join, and every answer that had one of them has the
+    merged code (by hand if any of its codes was given by hand)."""
+    codebook = _edit(
+        survey, question_id, lambda current: cb.merge_codes(_must(current, question_id), sources, into)
+    )
+    moved = CodeAssignment.objects.filter(
+        response__survey=survey, question_id=question_id, code__in=[s for s in sources if s != into]
+    )
+    for assignment in moved.exclude(source=REMOVED).select_related("response"):
+        target, created = CodeAssignment.objects.get_or_create(
+            response=assignment.response,
+            question_id=question_id,
+            code=into,
+            defaults={"source": assignment.source, "coded_by": assignment.coded_by or user},
+        )
+        if not created and (target.source == REMOVED or assignment.source == MANUAL):
+            target.source, target.coded_by = MANUAL, user or assignment.coded_by
+            target.save(update_fields=["source", "coded_by"])
+    moved.delete()
+    return codebook
+
+
+def _must(codebook: Codebook | None, question_id: str) -> Codebook:
+    if codebook is None:
+        raise CodingError(f"no codebook for '{question_id}'")
+    return codebook
 
 
 def ranked(survey: Survey, question_id: str, top: int = 10) -> tuple[list[RankedTheme], list[RankedTheme]]:
     """The themes as coded (by rules and by hand), of those who answered the question."""
-    codebook = codebook_of(survey, question_id)
-    answered = {r.pk: [] for r in survey.responses.all() if r.answers.get(question_id)}  # type: ignore[var-annotated]
-    for response_id, code in CodeAssignment.objects.filter(
-        response__survey=survey, question_id=question_id
-    ).values_list("response_id", "code"):
-        if response_id in answered:
-            answered[response_id].append(code)
-    return rank_themes(codebook, {str(k): v for k, v in answered.items()}, top=top)
+    return rank_themes(codebook_of(survey, question_id), codes_of(survey, question_id), top=top)
