@@ -3,8 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility tests: a pinned version from the npm registry, its integrity checked
+# (tests/browser_support.py has the version and the sha512).
+AXE := $(VENV)/axe/axe.min.js
 
-.PHONY: demo test check lint format install clean messages
+.PHONY: demo test check lint format install clean messages axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +17,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(AXE): tests/browser_support.py | $(STAMP)
+	$(BIN)/python tests/browser_support.py fetch-axe $@
+	touch $@
+
+axe: $(AXE)
+
 demo: $(STAMP)
 	$(BIN)/luotain demo --serve
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

@@ -61,7 +61,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo survey '{info['survey']}' with {info['responses']} responses.")
     print(f"Report written to {info['report']}")
     print(f"Survey link:     {url}/s/{info['survey']}/")
-    print(f"Staff login:     {url}/admin/  user '{info['user']}', password '{info['password']}'")
+    print(f"Back office:     {url}/hallinta/  password '{info['password']}' for every user:")
+    for username, role in info["users"]:
+        print(f"  {username:32s} {role}")
     if args.serve:
         print(f"Serving on {url}/ (Ctrl-C stops)", flush=True)
         web.serve(args.host, args.port)

@@ -190,7 +190,6 @@ DEMO_USER = "admin"
 
 def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
     """Set up the built-in 2024 survey with its demo answers and a staff user; write the report."""
-    from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from luotain.questionnaire import builtin_template_path, load_questionnaire
@@ -224,19 +223,43 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
                 if builtin is not None:
                     set_codebook(survey, builtin)
                     apply_rules(survey, question.id)
-        user_model = get_user_model()
         password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-        user = user_model.objects.filter(username=DEMO_USER).first() or user_model(username=DEMO_USER)
-        user.is_staff = True
-        user.is_superuser = True
-        user.set_password(password)
-        user.save()
+        users = demo_users(password)
     info["survey"] = survey.slug
     info["responses"] = str(survey.responses.count())
     info["user"] = DEMO_USER
     info["password"] = password
+    info["users"] = users  # type: ignore[assignment]
     info["report"] = ", ".join(str(p) for p in write_report(survey.slug, out_dir))
     return info
+
+
+def demo_users(password: str) -> list[tuple[str, str]]:
+    """One user of each back-office role, a coordinator for every district; all with the same password.
+    Returns (user name, role) pairs."""
+    from django.contrib.auth import get_user_model
+
+    from luotain.web.backoffice.models import StaffRole
+    from luotain.web.partners.models import District
+
+    user_model = get_user_model()
+    wanted: list[tuple[str, str, Any]] = [
+        (DEMO_USER, StaffRole.Role.ADMIN, None),
+        ("analyytikko", StaffRole.Role.ANALYST, None),
+    ]
+    wanted += [
+        (f"koordinaattori-{d.slug}", StaffRole.Role.COORDINATOR, d) for d in District.objects.order_by("slug")
+    ]
+    made = []
+    for username, role, district in wanted:
+        user = user_model.objects.filter(username=username).first() or user_model(username=username)
+        user.is_staff = role == StaffRole.Role.ADMIN  # Django's own admin is for administrators only
+        user.is_superuser = role == StaffRole.Role.ADMIN
+        user.set_password(password)
+        user.save()
+        StaffRole.objects.update_or_create(user=user, defaults={"role": role, "district": district})
+        made.append((username, str(StaffRole.Role(role).label)))
+    return made
 
 
 def serve(host: str, port: int) -> None:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "luotain.web.collect",
     "luotain.web.distribution",
     "luotain.web.coding",
+    "luotain.web.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,11 @@ LUOTAIN_EMAIL_PER_SECOND = env.float("LUOTAIN_EMAIL_PER_SECOND", default=5.0)  #
 DEFAULT_FROM_EMAIL = env.str("LUOTAIN_FROM_EMAIL", default="Luotain <luotain@localhost>")
 # A draft begun before the survey closed may still be submitted this long after closing.
 LUOTAIN_CLOSING_GRACE_MINUTES = env.int("LUOTAIN_CLOSING_GRACE_MINUTES", default=60)
+# Report jobs: "thread" (in the app server, in the background) or "inline" (in the request).
+LUOTAIN_JOBS = env.str("LUOTAIN_JOBS", default="thread")
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
+LOGOUT_REDIRECT_URL = "backoffice:login"
 # Where personal links point: the public address of the respondent pages.
 LUOTAIN_BASE_URL = env.str("LUOTAIN_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("hallinta/", include("luotain.web.backoffice.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("luotain.web.collect.urls")),
     path("", include("luotain.web.distribution.urls")),
 ]

@@ -1,0 +1,310 @@
+"""The results dashboard: the analysis of a survey as blocks a template draws (a chart and a table for each
+question) and as the rows of the CSV download. Suppressed cells stay suppressed in both."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from luotain.analysis import AnalysisResult, ResponseFrame, analyse
+from luotain.analysis.results import GroupCell, QuestionResult
+from luotain.questionnaire import (
+    Matrix,
+    MultipleChoice,
+    OpenText,
+    OrganisationPicker,
+    QuestionBase,
+    Questionnaire,
+    Rating,
+    Recommendation,
+    SingleChoice,
+)
+from luotain.report.numbers import number, percent
+
+DISTRICT = "district"
+
+
+def option_labels(question: QuestionBase, lang: str) -> dict[str, str]:
+    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
+        return {o.id: o.label.get(lang) for o in question.options}
+    if isinstance(question, Rating):
+        return {str(p.value): f"{p.value} {p.label.get(lang)}" for p in question.points}
+    if isinstance(question, Recommendation):
+        return {str(v): str(v) for v in range(11)}
+    return {}
+
+
+def grouping_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
+    """Single choice questions: what the dashboard can filter and break down by (with the district)."""
+    return [q for q in questionnaire.questions() if isinstance(q, SingleChoice)]
+
+
+def filter_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
+    """The background questions (single choice ones in the first section) offered as filters."""
+    first = questionnaire.sections[0].questions
+    return [q for q in first if isinstance(q, SingleChoice)]
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int | None
+    percent: float | None
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def width(self) -> str:
+        return f"{self.percent or 0:.1f}"
+
+    @property
+    def shown(self) -> str:
+        return "–" if self.percent is None else percent(self.percent)
+
+    @property
+    def interval(self) -> str:
+        if self.low is None or self.high is None:
+            return ""
+        return f"{number(self.low)}–{number(self.high)} %"
+
+
+@dataclass
+class MatrixRowBars:
+    label: str
+    n: int
+    bars: list[Bar]
+
+
+@dataclass
+class GroupColumn:
+    label: str
+    n: int | None
+    suppressed: bool
+
+
+@dataclass
+class BreakdownTable:
+    title: str  # the question, or a matrix row
+    columns: list[GroupColumn]
+    rows: list[tuple[str, list[str]]]  # option or figure label, a shown value per group
+
+
+@dataclass
+class Block:
+    question: QuestionBase
+    title: str
+    kind: str
+    n: int
+    skipped: int
+    bars: list[Bar] = field(default_factory=list)
+    matrix: list[MatrixRowBars] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)  # headline figures: NPS, mean, ...
+    note: str = ""
+    breakdown: list[BreakdownTable] = field(default_factory=list)
+
+
+def _bars(labels: Mapping[str, str], shares: Any) -> list[Bar]:
+    return [
+        Bar(
+            label,
+            (shares.counts or {}).get(key),
+            (shares.percent or {}).get(key),
+            *((shares.ci95 or {}).get(key) or (None, None)),
+        )
+        for key, label in labels.items()
+    ]
+
+
+def _cell(value: float | None, suppressed_text: str, unit: str = "%") -> str:
+    if value is None:
+        return suppressed_text
+    return percent(value) if unit == "%" else number(value, 1)
+
+
+def _breakdown_tables(
+    question: QuestionBase, result: AnalysisResult, labels: Mapping[str, str], lang: str
+) -> list[BreakdownTable]:
+    breakdown = result.breakdowns
+    if breakdown is None or question.id not in breakdown.questions:
+        return []
+    figures = breakdown.questions[question.id]
+    columns = [GroupColumn(g.label, g.n, g.suppressed) for g in breakdown.groups]
+    hidden = _("suppressed")
+
+    def table(title: str, cells: Mapping[str, GroupCell]) -> BreakdownTable:
+        ids = [g.id for g in breakdown.groups]
+        rows: list[tuple[str, list[str]]] = [
+            (label, [_cell((cells[g].percent or {}).get(key), "–") for g in ids])
+            for key, label in labels.items()
+        ]
+        if isinstance(question, Rating):
+            rows.append((_("mean"), [_cell(cells[g].mean, "–", "") for g in ids]))
+        if isinstance(question, Recommendation):
+            rows = [(_("NPS"), [_cell(cells[g].nps, "–", "") for g in ids])]
+            rows.append((_("mean"), [_cell(cells[g].mean, "–", "") for g in ids]))
+        rows.insert(0, (_("n"), [hidden if cells[g].suppressed else str(cells[g].n) for g in ids]))
+        return BreakdownTable(title, columns, rows)
+
+    if figures.rows and isinstance(question, Matrix):
+        row_labels = {r.id: r.text.get(lang) for r in question.rows}
+        return [table(row_labels.get(row, row), cells) for row, cells in figures.rows.items()]
+    if figures.groups:
+        return [table(question.text.get(lang), figures.groups)]
+    return []
+
+
+def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str) -> list[Block]:
+    blocks = []
+    for question in questionnaire.questions():
+        figures: QuestionResult = result.questions[question.id]
+        labels = option_labels(question, lang)
+        block = Block(question, question.text.get(lang), question.type_name, figures.n, figures.skipped)
+        if isinstance(question, Matrix) and figures.rows:
+            block.matrix = [
+                MatrixRowBars(r.text.get(lang), figures.rows[r.id].n, _bars(labels, figures.rows[r.id]))
+                for r in question.rows
+                if r.id in figures.rows
+            ]
+        elif labels and figures.percent is not None:
+            block.bars = _bars(labels, figures)
+        if isinstance(question, Recommendation) and figures.nps is not None:
+            low, high = figures.nps_ci95 or (None, None)
+            block.figures = [
+                (_("NPS"), f"{number(figures.nps)}{_interval(low, high, 0)}"),
+                (_("promoters"), percent(figures.promoters or 0)),
+                (_("passives"), percent(figures.passives or 0)),
+                (_("detractors"), percent(figures.detractors or 0)),
+            ]
+        if isinstance(question, Rating | Recommendation) and figures.mean is not None:
+            low, high = figures.mean_ci95 or (None, None)
+            block.figures.append((_("mean"), f"{number(figures.mean, 2)}{_interval(low, high, 2)}"))
+        if isinstance(question, Rating) and figures.agree_percent is not None:
+            block.figures.append((_("agree"), percent(figures.agree_percent)))
+        if isinstance(question, OrganisationPicker) and figures.organisations:
+            kinds = {"hyvinvointialue": _("Wellbeing services counties"), "kunta": _("Municipalities")}
+            block.figures = [
+                (
+                    kinds.get(kind, kind),
+                    _("%(answered)s of %(total)s")
+                    % {"answered": result.coverage[kind].answered, "total": result.coverage[kind].total},
+                )
+                for kind in figures.organisations
+                if kind in result.coverage
+            ]
+        if isinstance(question, OpenText):
+            block.note = _("Open answers are read and coded on the coding page.")
+        if isinstance(question, MultipleChoice):
+            block.note = _("Several options could be chosen: the shares may add up to over 100 %.")
+        block.breakdown = _breakdown_tables(question, result, labels, lang)
+        blocks.append(block)
+    return blocks
+
+
+def run(frame: ResponseFrame, filters: Mapping[str, Sequence[str]], by: str | None, k: int) -> AnalysisResult:
+    return analyse(frame, by=by or None, filters=filters, k=k)
+
+
+def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) -> str:
+    """The figures of the current view, one line a figure; suppressed cells are empty and marked."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["question", "row", "option", "group", "n", "count", "percent", "ci95_low", "ci95_high", "suppressed"]
+    )
+    filters = "; ".join(f"{key}={','.join(values)}" for key, values in result.filters.items())
+    for question in questionnaire.questions():
+        figures = result.questions[question.id]
+        labels = option_labels(question, lang)
+        if isinstance(question, Matrix) and figures.rows:
+            for row_id, shares in figures.rows.items():
+                for key in labels:
+                    low, high = shares.ci95.get(key) or (None, None)
+                    writer.writerow(
+                        [
+                            question.id,
+                            row_id,
+                            key,
+                            "",
+                            shares.n,
+                            shares.counts.get(key),
+                            _r(shares.percent.get(key)),
+                            _r(low),
+                            _r(high),
+                            "",
+                        ]
+                    )
+        elif labels and figures.percent is not None:
+            for key in labels:
+                low, high = (figures.ci95 or {}).get(key) or (None, None)
+                writer.writerow(
+                    [
+                        question.id,
+                        "",
+                        key,
+                        "",
+                        figures.n,
+                        (figures.counts or {}).get(key),
+                        _r(figures.percent.get(key)),
+                        _r(low),
+                        _r(high),
+                        "",
+                    ]
+                )
+        else:
+            writer.writerow([question.id, "", "", "", figures.n, "", "", "", "", ""])
+        if isinstance(question, Recommendation) and figures.nps is not None:
+            low, high = figures.nps_ci95 or (None, None)
+            writer.writerow(
+                [question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""]
+            )
+        breakdown = result.breakdowns
+        if breakdown is None or question.id not in breakdown.questions:
+            continue
+        per_question = breakdown.questions[question.id]
+        tables = per_question.rows.items() if per_question.rows else [("", per_question.groups or {})]
+        for row_id, cells in tables:
+            for group, cell in cells.items():
+                for key in labels:
+                    count = (cell.counts or {}).get(key)
+                    share = (cell.percent or {}).get(key)
+                    low, high = (cell.ci95 or {}).get(key) or (None, None)
+                    hidden = (
+                        cell.suppressed or (count is None and cell.counts is not None) or cell.counts is None
+                    )
+                    writer.writerow(
+                        [
+                            question.id,
+                            row_id,
+                            key,
+                            f"{breakdown.by}={group}",
+                            "" if cell.suppressed else cell.n,
+                            "" if count is None else count,
+                            _r(share),
+                            _r(low),
+                            _r(high),
+                            "yes" if hidden else "",
+                        ]
+                    )
+    if filters:
+        writer.writerow([])
+        writer.writerow([f"filters: {filters}"])
+    return out.getvalue()
+
+
+def _interval(low: float | None, high: float | None, digits: int) -> str:
+    if low is None or high is None:
+        return ""
+    return (
+        " ("
+        + _("95 %% interval %(low)s–%(high)s") % {"low": number(low, digits), "high": number(high, digits)}
+        + ")"
+    )
+
+
+def _r(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"

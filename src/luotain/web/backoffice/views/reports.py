@@ -1,0 +1,54 @@
+"""Reports: ask for the deck (PPTX, PDF, HTML) and the table report; made in the background, with progress;
+finished files listed for download."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import jobs
+from ..access import ADMIN, ANALYST, staff_view
+from ..models import ReportFile, ReportJob
+from .common import page, survey_for
+
+FORMAT_NAMES = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF", "html": "HTML", "table": "HTML tables"}
+
+
+@staff_view(ADMIN, ANALYST)
+def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    current = survey_for(slug)
+    problem = ""
+    if request.method == "POST":
+        formats = [f for f in request.POST.getlist("format") if f in jobs.FORMATS]
+        if formats:
+            job = ReportJob.objects.create(survey=current, requested_by=request.user, formats=formats)
+            jobs.start(job)
+            return HttpResponseRedirect(reverse("backoffice:reports", args=[slug]))
+        problem = _("Choose at least one format.")
+    job_list = list(current.report_jobs.prefetch_related("files")[:20])
+    running = any(j.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING) for j in job_list)
+    return page(
+        request,
+        "backoffice/reports.html",
+        {
+            "survey": current,
+            "title": _("Reports"),
+            "jobs": job_list,
+            "running": running,
+            "formats": [(f, FORMAT_NAMES[f]) for f in jobs.FORMATS],
+            "problem": problem,
+        },
+        status=400 if problem else 200,
+    )
+
+
+@staff_view(ADMIN, ANALYST)
+def download(request: HttpRequest, slug: str, job_id: int, fmt: str) -> HttpResponse:
+    current = survey_for(slug)
+    file = ReportFile.objects.filter(job__survey=current, job_id=job_id, format=fmt).first()
+    if file is None:
+        raise Http404
+    response = HttpResponse(bytes(file.content), content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

@@ -1,0 +1,364 @@
+"""The respondent's pages in a real browser: Debian's Chromium driven by Playwright against a live server.
+
+One respondent answers the whole 2024 survey with the keyboard only, and axe-core checks every page a
+respondent can see against WCAG 2.1 A and AA. Without Chromium, Playwright or the fetched axe-core the tests
+skip, except in CI (``CI`` or ``LUOTAIN_REQUIRE_BROWSER`` set), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from luotain.questionnaire import load_builtin
+from luotain.web.collect.models import Response
+from luotain.web.partners.services import seed_registry
+from luotain.web.surveys.services import create_survey
+from tests.browser_support import (
+    blocking,
+    browser_required,
+    describe_violations,
+    focused_description,
+    launch_chromium,
+    missing_prerequisite,
+    run_axe,
+    tab_to,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUG = "mll-2024"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path(os.environ.get("LUOTAIN_SHOTS", "/tmp/shots"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    reason = missing_prerequisite()
+    if reason is not None:
+        if browser_required():
+            pytest.fail(f"browser tests must run here (CI or LUOTAIN_REQUIRE_BROWSER is set), but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls of the tests are
+    # still plain synchronous calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture()
+def survey_2024(transactional_db):
+    seed_registry()
+    return create_survey(load_builtin("mll-kumppanikysely-2024"), SLUG)
+
+
+def new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Any:
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="fi-FI")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+@pytest.fixture()
+def page(browser, live_server) -> Iterator[Any]:
+    page = new_page(browser, live_server, DESKTOP)
+    yield page
+    page.context.close()
+
+
+# Keyboard only --------------------------------------------------------------------------------------------
+
+
+def choose_radio(page: Any, name: str, value: str) -> None:
+    """Tab into a radio group, then Space and arrow keys to the wanted option."""
+    selector = f'input[type=radio][name="{name}"]'
+    tab_to(page, selector)
+    values = page.evaluate(
+        "selector => [...document.querySelectorAll(selector)].map(e => e.value)", selector
+    )
+    page.keyboard.press("Space")  # the focused option, when none was chosen yet
+    current = page.evaluate("() => document.activeElement.value")
+    steps = values.index(value) - values.index(current)
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    assert page.evaluate("() => [document.activeElement.value, document.activeElement.checked]") == [
+        value,
+        True,
+    ], focused_description(page)
+
+
+def check_box(page: Any, name: str, value: str) -> None:
+    tab_to(page, f'input[type=checkbox][name="{name}"][value="{value}"]')
+    page.keyboard.press("Space")
+    assert page.evaluate("() => document.activeElement.checked"), focused_description(page)
+
+
+def type_into(page: Any, input_id: str, text: str) -> None:
+    tab_to(page, f"#{input_id}")
+    page.keyboard.type(text)
+
+
+def press_button(page: Any, selector: str, key: str = "Enter") -> None:
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def next_page(page: Any) -> None:
+    press_button(page, 'button[name=action][value="next"]')
+
+
+def answer_matrix(page: Any, question: str, answers: dict[str, str]) -> None:
+    for row, value in answers.items():
+        choose_radio(page, f"{question}/{row}", value)
+
+
+def heading(page: Any) -> str:
+    return str(page.locator("h1").inner_text())
+
+
+RESPONSIBILITIES = {
+    "prof_meeting_places_grant": "hyvinvointialue",
+    "support_person_grant": "molemmat",
+    "district_cooperation": "kunta",
+    "volunteer_coordination_grant": "ei_kummallekaan",
+    "childcare_grant": "en_osaa_sanoa",
+    "ngo_coordination": "molemmat",
+    "meeting_place_cooperation": "kunta",
+    "local_association_cooperation": "kunta",
+    "local_activity_grant": "molemmat",
+    "premises": "kunta",
+}
+IMPORTANCE_FAMILIES = {
+    "perhekahvilat": "erittain_tarkea",
+    "tapahtumat": "melko_tarkea",
+    "lnpuhelin": "erittain_tarkea",
+    "kerhot": "melko_tarkea",
+    "kohtaamispaikat": "erittain_tarkea",
+    "lastenhoito": "ei_kovin_tarkea",
+    "tukihenkilo": "melko_tarkea",
+    "vanhempainryhmat": "melko_tarkea",
+    "vanhempainpuhelin": "en_osaa_sanoa",
+    "kaverit": "melko_tarkea",
+    "tukioppilas": "ei_lainkaan_tarkea",
+    "kiusaaminen": "erittain_tarkea",
+}
+IMPORTANCE_PROFESSIONALS = {
+    "koulutukset": "erittain_tarkea",
+    "seminaarit": "melko_tarkea",
+    "materiaalit": "melko_tarkea",
+    "konsultaatio": "ei_kovin_tarkea",
+    "verkostot": "erittain_tarkea",
+}
+EXPERIENCE = {
+    "verkosto": "erittain_tyytyvainen",
+    "asiantuntija": "melko_tyytyvainen",
+    "toiminta": "erittain_tyytyvainen",
+    "suunnittelu": "ei_tyytyvainen_eika_tyytymaton",
+    "tiedotus": "melko_tyytymaton",
+}
+
+
+def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024):
+    page.goto(f"/s/{SLUG}/")
+    assert heading(page) == "MLL hyvinvointialueiden ja kuntien kumppanina 2024"
+    press_button(page, "button.primary")
+
+    # 1 Taustatiedot: the type with arrow keys, the position "other" with its text.
+    assert heading(page) == "Taustatiedot"
+    choose_radio(page, "org_type", "kunta")
+    choose_radio(page, "role", "muu")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "q-role--other"
+    page.keyboard.type("Perhekeskuskoordinaattori")
+    # Back to the group with Shift+Tab: the chosen option has the focus, and stays chosen.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => [document.activeElement.value, document.activeElement.checked]") == [
+        "muu",
+        True,
+    ]
+    next_page(page)
+
+    # 2 Organisaatiosi: type-ahead on the focused select, then an arrow key.
+    assert heading(page) == "Organisaatiosi"
+    tab_to(page, "select#q-organisation")
+    page.keyboard.type("Helsinki")
+    assert page.evaluate("() => document.activeElement.value") == "kunta:091"
+    next_page(page)
+
+    # 3 Perhekeskus; then Previous with Space, and Next again: the answers are kept.
+    assert heading(page) == "Perhekeskuskehittämisen tilanne"
+    choose_radio(page, "family_centre_org", "yhdessa")
+    choose_radio(page, "meeting_place_org", "jarjestot")
+    press_button(page, 'button[name=action][value="back"]', key="Space")
+    assert heading(page) == "Organisaatiosi"
+    tab_to(page, "select#q-organisation")
+    assert page.evaluate("() => document.activeElement.value") == "kunta:091"
+    next_page(page)
+    assert heading(page) == "Perhekeskuskehittämisen tilanne"
+    tab_to(page, 'input[name="family_centre_org"]')
+    assert page.evaluate("() => [document.activeElement.value, document.activeElement.checked]") == [
+        "yhdessa",
+        True,
+    ]
+    next_page(page)
+
+    # 4 Yhteistyö: check boxes with Space, a long text.
+    assert heading(page) == "Yhteistyö MLL:n kanssa"
+    for value in ("ohjaus", "verkosto", "tapahtumat"):
+        check_box(page, "cooperation_forms", value)
+    check_box(page, "cooperation_status", "vakiintunut")
+    check_box(page, "cooperation_status", "toivomme_lisaa")
+    type_into(page, "q-cooperation_wishes", "Enemmän yhteisiä koulutuksia.")
+    next_page(page)
+
+    # 5 Vastuut: ten matrix rows, each its own radio group, and the required rating.
+    assert heading(page) == "Vastuut ja avustukset"
+    answer_matrix(page, "responsibilities", RESPONSIBILITIES)
+    screenshot(page, "desktop-keyboard-focus-matrix", full_page=False)
+    choose_radio(page, "funding_secured", "5")
+    next_page(page)
+
+    # 6 Tunnettuus.
+    assert heading(page) == "MLL:n toiminnan tunnettuus"
+    type_into(page, "q-mll_image", "Luotettava ja lapsilähtöinen")
+    for value in ("perhekahvilat", "lnpuhelin", "kiusaaminen"):
+        check_box(page, "awareness", value)
+    next_page(page)
+
+    # 7 Merkitys: a rating, open texts and two matrices.
+    assert heading(page) == "MLL:n merkitys ja toiminnan vaikutukset"
+    choose_radio(page, "family_centre_partner", "4")
+    type_into(page, "q-service_paths", "Tärkeä osa ennaltaehkäisyä.")
+    type_into(page, "q-volunteering_role", "Kasvava.")
+    type_into(page, "q-impacts", "Yksinäisyys vähenee.")
+    answer_matrix(page, "importance_families", IMPORTANCE_FAMILIES)
+    answer_matrix(page, "importance_professionals", IMPORTANCE_PROFESSIONALS)
+    type_into(page, "q-development_ideas", "Yhteiset tiedotteet.")
+    next_page(page)
+
+    # 8 Kokemukset: a matrix, the 0-10 recommendation and the last word.
+    assert heading(page) == "Kokemukset yhteistyöstä MLL:n kanssa"
+    answer_matrix(page, "cooperation_experience", EXPERIENCE)
+    choose_radio(page, "recommend", "9")
+    type_into(page, "q-comments", "Kiitos!")
+    press_button(page, 'button[name=action][value="next"]')
+
+    assert page.url.endswith("/kiitos/")
+    assert "Kiitos vastauksestasi" in page.locator("main").inner_text()
+
+    stored = Response.objects.get(survey=survey_2024)
+    answers = stored.answers
+    assert answers["org_type"] == "kunta"
+    assert answers["role"] == "muu" and answers["role/other"] == "Perhekeskuskoordinaattori"
+    assert answers["organisation"] == "kunta:091"
+    assert answers["family_centre_org"] == "yhdessa" and answers["meeting_place_org"] == "jarjestot"
+    assert answers["cooperation_forms"] == ["ohjaus", "verkosto", "tapahtumat"]
+    assert answers["cooperation_status"] == ["vakiintunut", "toivomme_lisaa"]
+    assert answers["cooperation_wishes"] == "Enemmän yhteisiä koulutuksia."
+    for question, rows in (
+        ("responsibilities", RESPONSIBILITIES),
+        ("importance_families", IMPORTANCE_FAMILIES),
+        ("importance_professionals", IMPORTANCE_PROFESSIONALS),
+        ("cooperation_experience", EXPERIENCE),
+    ):
+        assert {row: answers[f"{question}/{row}"] for row in rows} == rows
+    assert answers["funding_secured"] == 5
+    assert answers["family_centre_partner"] == 4
+    assert answers["awareness"] == ["perhekahvilat", "lnpuhelin", "kiusaaminen"]
+    assert answers["mll_image"] == "Luotettava ja lapsilähtöinen"
+    assert answers["recommend"] == 9
+    assert answers["comments"] == "Kiitos!"
+
+
+# Accessibility --------------------------------------------------------------------------------------------
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    violations = run_axe(page)
+    print('AXE', what, page.url, len(violations), describe_violations(violations))
+    r = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", ['wcag2a','wcag2aa','wcag21a','wcag21aa'])
+    print('PASSES', [p['id'] for p in r['passes']])
+    print('INCOMPLETE', describe_violations(r['incomplete']))
+    bad = blocking(violations)
+    assert not bad, f"axe-core on {what} ({page.url}):\n{describe_violations(bad)}"
+
+
+def screenshot(page: Any, name: str, full_page: bool = True) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def submit(page: Any, action: str = "next") -> None:
+    with page.expect_navigation():
+        page.locator(f'button[name=action][value="{action}"]').click()
+
+
+REQUIRED_ANSWERS = {
+    1: {"org_type": "hyvinvointialue", "role": "johto"},
+    5: {"funding_secured": "4"},
+}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_respondent_page_passes_axe(browser, live_server, survey_2024, viewport):
+    page = new_page(browser, live_server, viewport)
+    size = "desktop" if viewport is DESKTOP else "phone"
+    try:
+        page.goto(f"/s/{SLUG}/")
+        assert_accessible(page, "the start page")
+        screenshot(page, f"{size}-start")
+        with page.expect_navigation():
+            page.locator("button.primary").click()
+        for number in range(1, 9):
+            assert page.url.endswith(f"/{number}/"), page.url
+            assert_accessible(page, f"page {number}")
+            screenshot(page, f"{size}-page{number}")
+            if number in (1, 2, 5):
+                submit(page)  # the required questions unanswered: the error state
+                assert page.locator(".error-summary").is_visible()
+                assert_accessible(page, f"page {number} with errors")
+                screenshot(page, f"{size}-page{number}-errors")
+            for name, value in REQUIRED_ANSWERS.get(number, {}).items():
+                page.locator(f'input[name="{name}"][value="{value}"]').check()
+            if number == 2:
+                page.locator("select#q-organisation").select_option("hva:05")
+            submit(page)
+        assert page.url.endswith("/kiitos/")
+        assert_accessible(page, "the thank-you page")
+        screenshot(page, f"{size}-thanks")
+
+        now = timezone.now()
+        questionnaire = load_builtin("mll-kumppanikysely-2024")
+        create_survey(questionnaire, "mennyt", opens_at=now - timedelta(days=30), closes_at=now)
+        create_survey(questionnaire, "tuleva", opens_at=now + timedelta(days=3))
+        for path, status, what in (
+            ("/s/mennyt/", 410, "a closed survey"),
+            ("/s/tuleva/", 403, "a survey not open yet"),
+            ("/s/ei-ole/", 404, "an unknown survey"),
+            (f"/s/{SLUG}/v/vaara-linkki/1/", 404, "a broken answering link"),
+            ("/ei-ole/", 404, "an unknown address"),
+        ):
+            response = page.goto(path)
+            assert response.status == status, path
+            assert_accessible(page, what)
+        screenshot(page, f"{size}-not-found")
+    finally:
+        page.context.close()
