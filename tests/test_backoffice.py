@@ -173,7 +173,7 @@ def test_upload_a_questionnaire_with_problems_then_a_good_one(client, world, sma
             "closes_at": "2026-01-05T08:00",
         },
     )
-    assert r.status_code == 400 and "must close after it opens" in r.content.decode()
+    assert r.status_code == 400 and "täytyy sulkeutua vasta avautumisen jälkeen" in r.content.decode()
     r = client.post(url, {"file": SimpleUploadedFile("pieni.yaml", SMALL.encode()), "slug": "pieni"})
     assert r.status_code == 302 and r["Location"] == reverse("backoffice:survey", args=["pieni"])
     # The window: close it now, and the respondent's page says so; open it again.
@@ -189,7 +189,7 @@ def test_dashboard_filters_breakdown_suppression_and_csv(client, world):
     signed_in(client, COORD)
     url = reverse("backoffice:results", args=["mll-2024"])
     html = client.get(url).content.decode()
-    assert "80 vastausta" in html or "80 answers" in html
+    assert "80 vastausta" in html
     assert "Suositteleminen" in html or "NPS" in html
     r = client.get(url, {"org_type": "kunta"})
     html = r.content.decode()
@@ -201,7 +201,7 @@ def test_dashboard_filters_breakdown_suppression_and_csv(client, world):
     r = client.get(url, {"district": "kainuu"})
     kainuu = Response.objects.filter(district__slug="kainuu").count()
     assert kainuu < 5
-    assert "nothing is shown" in r.content.decode() or "mitään ei näytetä" in r.content.decode()
+    assert "mitään ei näytetä" in r.content.decode()
     # The CSV is the view: filtered figures, suppressed cells marked.
     body = client.get(url, {"org_type": "kunta", "by": "role", "format": "csv"}).content.decode()
     rows = list(csv.reader(io.StringIO(body)))
@@ -226,7 +226,7 @@ def test_coding_screen_assign_remove_quote_and_suggestions(client, world):
     signed_in(client, ANALYST)
     url = reverse("backoffice:coding_question", args=["mll-2024", "cooperation_wishes"])
     html = client.get(url).content.decode()
-    assert "Alkuperäinen" in html or "Original" in html
+    assert "Alkuperäinen" in html
     response = Response.objects.filter(answers__has_key="cooperation_wishes").first()
     rid = response.public_id
     client.post(url, {"action": "assign", "response": rid, "code": "kriisit"})
