@@ -246,7 +246,13 @@ def test_coding_screen_assign_remove_quote_and_suggestions(client, world):
     first = coding.suggestions(world["survey"], "development_ideas")[0]
     client.post(
         url,
-        {"action": "accept", "code": "eka", "name": "Ensimmäinen", "keywords": "", "member": list(first.members)},
+        {
+            "action": "accept",
+            "code": "eka",
+            "name": "Ensimmäinen",
+            "keywords": "",
+            "member": list(first.members),
+        },
     )
     assert coding.codebook_of(world["survey"], "development_ideas").codes[0].id == "eka"
     assert client.get(reverse("backoffice:coding_question", args=["mll-2024", "org_type"])).status_code == 404
