@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from luotain.responses.demo import generate, quote_flags
+from luotain.responses.demo import generate
 from luotain.text.codebook import builtin_codebook
 from luotain.web.backoffice.models import ReportJob, StaffRole
 from luotain.web.coding import services as coding
