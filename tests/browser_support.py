@@ -1,9 +1,9 @@
 """Support for the real-browser tests: Debian's Chromium through Playwright, the pinned axe-core, and
 keyboard-only helpers.
 
-axe-core is fetched by ``make`` (never by a test): ``python tests/browser_support.py fetch-axe PATH`` downloads
-the pinned tarball from the npm registry, checks it against the sha512 integrity the registry published for
-that version, and writes its ``axe.min.js`` to PATH.
+axe-core is fetched by ``make`` (never by a test): ``python tests/browser_support.py fetch-axe PATH``
+downloads the pinned tarball from the npm registry, checks it against the sha512 integrity the registry
+published for that version, and writes its ``axe.min.js`` to PATH.
 """
 
 from __future__ import annotations
@@ -48,19 +48,21 @@ def browser_required() -> bool:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
+    return shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
-def missing_prerequisite() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
+def missing_browser() -> str | None:
+    """Why a browser cannot be driven here, or None when it can."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright package is not installed (run `make install`)"
     if chromium_path() is None:
         return "Debian's chromium is not installed (`apt-get install chromium`)"
+    return None
+
+
+def missing_axe() -> str | None:
     if not axe_is_current(AXE_PATH):
         return f"axe-core {AXE_VERSION} is not at {AXE_PATH} (`make test` fetches it)"
     return None
@@ -83,7 +85,7 @@ def fetch_axe(path: Path) -> None:
     match the pinned integrity."""
     if axe_is_current(path):
         return
-    with urllib.request.urlopen(AXE_TARBALL, timeout=60) as response:  # noqa: S310 (a fixed https URL)
+    with urllib.request.urlopen(AXE_TARBALL, timeout=60) as response:
         data = response.read()
     got = _integrity_of(data)
     if got != AXE_INTEGRITY:
