@@ -10,7 +10,7 @@ import threading
 import traceback
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 
 from luotain.report.make import FORMATS as DECK_FORMATS
@@ -40,7 +40,7 @@ def _in_thread(job_id: int) -> None:
     try:
         run(job_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # the thread's own connections: none is left open behind it
 
 
 def _step(job: ReportJob, progress: int, step: str) -> None:
