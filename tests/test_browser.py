@@ -8,6 +8,7 @@ skip, except in CI (``CI`` or ``LUOTAIN_REQUIRE_BROWSER`` set), where they fail 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,7 +19,10 @@ import pytest
 from django.utils import timezone
 
 from luotain.questionnaire import load_builtin
+from luotain.responses.demo import generate
 from luotain.web.collect.models import Response
+from luotain.web.collect.services import import_responses
+from luotain.web.commands import demo_users
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
 from tests.browser_support import (
@@ -34,6 +38,7 @@ from tests.browser_support import (
 )
 
 SLUG = "mll-2024"
+STAFF_PASSWORD = "selain-testi-salasana"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("LUOTAIN_SHOTS") or Path(tempfile.gettempdir()) / "shots")
@@ -184,7 +189,10 @@ EXPERIENCE = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024):
+def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024, browser, live_server, settings):
+    """A respondent answers with the keyboard only; then a staff user sees the answer in the dashboard,
+    filters by organisation type and downloads the deck."""
+    import_responses(survey_2024, generate().records, source="demo")  # the answer joins 80 others
     page.goto(f"/s/{SLUG}/")
     assert heading(page) == "MLL hyvinvointialueiden ja kuntien kumppanina 2024"
     press_button(page, "button.primary")
@@ -272,7 +280,7 @@ def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024):
     assert page.url.endswith("/kiitos/")
     assert "Kiitos vastauksestasi" in page.locator("main").inner_text()
 
-    stored = Response.objects.get(survey=survey_2024)
+    stored = Response.objects.get(survey=survey_2024, source="web")
     answers = stored.answers
     assert answers["org_type"] == "kunta"
     assert answers["role"] == "muu" and answers["role/other"] == "Perhekeskuskoordinaattori"
@@ -294,6 +302,64 @@ def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024):
     assert answers["mll_image"] == "Luotettava ja lapsilähtöinen"
     assert answers["recommend"] == 9
     assert answers["comments"] == "Kiitos!"
+
+    settings.LUOTAIN_JOBS = "inline"
+    staff = new_page(browser, live_server, DESKTOP)
+    try:
+        see_the_answer_as_staff(staff)
+    finally:
+        staff.context.close()
+
+
+def sign_in(page: Any, username: str) -> None:
+    page.goto("/hallinta/")
+    assert "/hallinta/kirjaudu/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button.primary").click()
+    assert page.url.endswith("/hallinta/"), page.url
+
+
+def see_the_answer_as_staff(page: Any) -> None:
+    import io
+
+    from pptx import Presentation
+
+    demo_users(STAFF_PASSWORD)
+    sign_in(page, "analyytikko")
+    page.goto(f"/hallinta/kyselyt/{SLUG}/tulokset/")
+    assert "81 vastausta" in page.locator("p.summary").inner_text()
+    answered = [r.answers["recommend"] for r in Response.objects.all() if "recommend" in r.answers]
+    nps_block = page.locator("section[aria-labelledby=q-recommend]").inner_text()
+    assert f"n = {len(answered)}" in nps_block
+    nines = page.locator("section[aria-labelledby=q-recommend] tbody tr").filter(
+        has=page.locator("th", has_text=re.compile(r"^9$"))
+    )
+    assert nines.locator("td").nth(2).inner_text() == str(answered.count(9))
+
+    # Filter: municipalities only. The answer was a municipality's.
+    kunta = Response.objects.filter(answers__org_type="kunta").count()
+    page.locator('input[name="org_type"][value="kunta"]').check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Näytä").click()
+    assert "org_type=kunta" in page.url
+    assert f"{kunta} vastausta vastaa rajauksia" in page.locator("p.summary").inner_text()
+    role_block = page.locator("section[aria-labelledby=q-role]")
+    assert f"n = {kunta}" in role_block.inner_text()
+    assert "Muu, mikä?" in role_block.inner_text()
+
+    # The deck, made on the reports page and downloaded.
+    page.goto(f"/hallinta/kyselyt/{SLUG}/raportit/")
+    for fmt in ("html", "pdf", "table"):
+        page.locator(f'input[name="format"][value="{fmt}"]').uncheck()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tee raportti").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"{SLUG}.pptx").click()
+    deck = Presentation(io.BytesIO(Path(download.value.path()).read_bytes()))
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any(f"n = {len(answered)}" in text for text in texts), "the deck counts the new answer"
 
 
 # Accessibility --------------------------------------------------------------------------------------------
@@ -391,5 +457,67 @@ def test_every_respondent_page_passes_axe(browser, axe, live_server, survey_2024
             assert response is not None and response.status == status, path
             assert_accessible(page, what)
             screenshot(page, f"{size}-{name}")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, viewport, settings):
+    """The back office: sign-in (and its error), surveys, a new survey with a broken file, the overview,
+    preview, the dashboard (plain, filtered, broken down, too few), coding with suggestions, reports and
+    districts; at desktop and phone width."""
+    settings.LUOTAIN_JOBS = "inline"
+    import_responses(survey_2024, generate().records, source="demo")
+    demo_users(STAFF_PASSWORD)
+    page = new_page(browser, live_server, viewport)
+    size = "desktop" if viewport is DESKTOP else "phone"
+    try:
+        page.goto("/hallinta/kirjaudu/")
+        assert_accessible(page, "the sign-in page")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", "väärä")
+        with page.expect_navigation():
+            page.locator("main button.primary").click()
+        assert page.locator(".problem").is_visible()
+        assert_accessible(page, "the sign-in page with an error")
+        sign_in(page, "admin")
+        results = f"/hallinta/kyselyt/{SLUG}/tulokset/"
+        coding = f"/hallinta/kyselyt/{SLUG}/koodaus/"
+        for path, what, name in (
+            ("/hallinta/", "the surveys", "staff-home"),
+            (f"/hallinta/kyselyt/{SLUG}/", "a survey's overview", "staff-survey"),
+            (f"/hallinta/kyselyt/{SLUG}/esikatselu/", "the preview", "staff-preview"),
+            (results, "the dashboard", "staff-results"),
+            (
+                results + "?org_type=kunta&by=role",
+                "the dashboard filtered and broken down",
+                "staff-results-by",
+            ),
+            (results + "?district=kainuu", "the dashboard with too few answers", "staff-results-few"),
+            (coding, "the open questions", "staff-coding"),
+            (
+                coding + "cooperation_wishes/?ehdotukset=1",
+                "the coding page with suggestions",
+                "staff-coding-q",
+            ),
+            (f"/hallinta/kyselyt/{SLUG}/raportit/", "the reports", "staff-reports"),
+            ("/hallinta/piirit/", "the districts", "staff-districts"),
+            ("/hallinta/piirit/uusimaa/", "a district", "staff-district"),
+            ("/hallinta/kyselyt/uusi/", "a new survey", "staff-new"),
+        ):
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            assert_accessible(page, what)
+            screenshot(page, f"{size}-{name}")
+        broken = Path(tempfile.mkdtemp()) / "rikki.yaml"
+        broken.write_text("id: rikki\ntitle: {fi: Rikki}\nsections: []\n", encoding="utf-8")
+        page.set_input_files("#id_file", str(broken))
+        page.fill("#id_slug", "rikki")
+        with page.expect_navigation():
+            page.locator("main button.primary").click()
+        assert page.locator(".problems").is_visible()
+        assert_accessible(page, "a new survey with a broken file")
+        screenshot(page, f"{size}-staff-new-errors")
     finally:
         page.context.close()

@@ -68,12 +68,18 @@ def suggest_themes(
         order = np.argsort(centre)[::-1][:5]
         key = tuple(str(terms[i]) for i in order if centre[i] > 0)
         distances = np.square(matrix[members].toarray() - centre).sum(axis=1)
-        typical = members[np.argsort(distances)[:3]]
+        typical: list[str] = []  # the three most typical different answers
+        for i in members[np.argsort(distances)]:
+            text = redact(texts[ids[i]], lang).text
+            if text not in typical:
+                typical.append(text)
+            if len(typical) == 3:
+                break
         suggestions.append(
             Suggestion(
                 terms=key,
                 size=len(members),
-                examples=tuple(redact(texts[ids[i]], lang).text for i in typical),
+                examples=tuple(typical),
                 members=tuple(ids[i] for i in members),
             )
         )
