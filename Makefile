@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (tests/browser_support.py has the version and the sha512).
 AXE := $(VENV)/axe/axe.min.js
 
-.PHONY: demo test check lint format install clean messages axe
+.PHONY: demo test check lint format install clean messages axe chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,18 @@ $(AXE): tests/browser_support.py | $(STAMP)
 
 axe: $(AXE)
 
+# Debian's Chromium for the browser tests: installed where it is missing and we may (root); otherwise the
+# browser tests skip, and say why.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing (apt-get install chromium): the browser tests will skip"; fi; }
+
 demo: $(STAMP)
 	$(BIN)/luotain demo --serve
 
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(AXE) chromium
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
