@@ -71,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _web().serve(args.host, args.port)
+    _web().serve(args.host, args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
@@ -487,9 +487,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
 
-    p = add("serve", cmd_serve, "serve the site (respondent pages and admin)")
+    p = add(
+        "serve",
+        cmd_serve,
+        "serve the site with gunicorn (respondent pages, back office, admin)",
+        "Serve the site with gunicorn. Settings come from the environment (README: Configuration); with "
+        "LUOTAIN_PRODUCTION=1 unsafe settings stop start-up. GET /health/ tells a load balancer whether "
+        "this server can serve.",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, help="processes (default LUOTAIN_WORKERS, or two a core)")
+    p.add_argument("--threads", type=int, help="threads a process (default LUOTAIN_THREADS, or 4)")
 
     p = add("create-survey", cmd_create_survey, "create a survey from a questionnaire file")
     p.add_argument("file", help="questionnaire YAML file")

@@ -12,8 +12,10 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env(
+    LUOTAIN_PRODUCTION=(bool, False),
     LUOTAIN_DEBUG=(bool, False),
     LUOTAIN_ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     LUOTAIN_TIME_ZONE=(str, "Europe/Helsinki"),
@@ -24,10 +26,18 @@ HOME = Path(os.environ.get("LUOTAIN_HOME", Path.cwd())).resolve()
 VAR_DIR = HOME / "var"
 
 
+PRODUCTION = env("LUOTAIN_PRODUCTION")
+
+
 def _secret_key() -> str:
     key = env.str("LUOTAIN_SECRET_KEY", default="")
     if key:
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "LUOTAIN_PRODUCTION is set but LUOTAIN_SECRET_KEY is not: set it to a long random string "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     path = VAR_DIR / "secret.key"
     if path.exists():
         return path.read_text().strip()
@@ -59,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "luotain.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luotain.web.middleware.LanguageMiddleware",
@@ -123,6 +134,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (luotain.web.middleware.SecurityHeadersMiddleware): no script
+# runs but our own files, nothing is framed, forms post only here. Style attributes are allowed for the
+# dashboard's bars.
+LUOTAIN_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -142,6 +161,29 @@ LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 # Where personal links point: the public address of the respondent pages.
 LUOTAIN_BASE_URL = env.str("LUOTAIN_BASE_URL", default="http://127.0.0.1:8000")
+
+if PRODUCTION:
+    # Refuse to start with settings that are unsafe on the internet; say which and why.
+    problems = []
+    if DEBUG:
+        problems.append("LUOTAIN_DEBUG must be off")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("LUOTAIN_SECRET_KEY must be at least 50 characters of random text")
+    if "LUOTAIN_ALLOWED_HOSTS" not in os.environ or "*" in ALLOWED_HOSTS:
+        problems.append("LUOTAIN_ALLOWED_HOSTS must name the site's host names (not *)")
+    if not LUOTAIN_BASE_URL.startswith("https://"):
+        problems.append("LUOTAIN_BASE_URL must be the site's https:// address")
+    if problems:
+        raise ImproperlyConfigured("unsafe production settings: " + "; ".join(problems))
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("LUOTAIN_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("LUOTAIN_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("LUOTAIN_HSTS_PRELOAD", default=True)
+    if env.bool("LUOTAIN_BEHIND_PROXY", default=False):  # a TLS proxy in front sets X-Forwarded-Proto
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS: list[str] = []
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,123 @@
+"""The production shape: gunicorn serving, the health endpoint, security headers, and settings that refuse
+to start when they are unsafe."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE = {
+    "LUOTAIN_PRODUCTION": "1",
+    "LUOTAIN_SECRET_KEY": secrets.token_urlsafe(50),
+    "LUOTAIN_ALLOWED_HOSTS": "kysely.example.fi",
+    "LUOTAIN_BASE_URL": "https://kysely.example.fi",
+}
+
+
+def run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("LUOTAIN_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    return subprocess.run(  # noqa: S603 - runs our own command
+        args,
+        env={**clean, "LUOTAIN_HOME": str(tmp_path), **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        SAFE,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"LUOTAIN_SECRET_KEY": ""}, "LUOTAIN_SECRET_KEY is not"),
+        ({"LUOTAIN_SECRET_KEY": "lyhyt"}, "at least 50 characters"),
+        ({"LUOTAIN_ALLOWED_HOSTS": "*"}, "LUOTAIN_ALLOWED_HOSTS must name"),
+        ({"LUOTAIN_BASE_URL": "http://kysely.example.fi"}, "https://"),
+        ({"LUOTAIN_DEBUG": "1"}, "LUOTAIN_DEBUG must be off"),
+    ],
+)
+def test_unsafe_production_settings_stop_start_up_with_a_clear_message(tmp_path, change, message):
+    env = {**SAFE, **change}
+    env = {k: v for k, v in env.items() if v}
+    luotain = str(Path(sys.executable).parent / "luotain")
+    result = run([luotain, "serve", "--port", "1"], env, tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_health_endpoint_and_security_headers(client, monkeypatch):
+    r = client.get("/health/")
+    assert r.status_code == 200 and r.json() == {"status": "ok", "database": "ok"}
+    assert (
+        "frame-ancestors 'none'" in r["Content-Security-Policy"]
+        and "script-src 'self'" in r["Content-Security-Policy"]
+    )
+    assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
+
+    from django.db import connection
+
+    def broken(*args, **kwargs):
+        raise connection.OperationalError("the database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    r = client.get("/health/")
+    assert r.status_code == 503 and r.json()["database"] == "unavailable"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_luotain_serve_runs_gunicorn_and_keeps_no_access_log(tmp_path):
+    port = free_port()
+    luotain = str(Path(sys.executable).parent / "luotain")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LUOTAIN_") and k != "DATABASE_URL"}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - runs our own command
+        [luotain, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        env={**clean, "LUOTAIN_HOME": str(tmp_path)},
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as r:
+                    assert r.status == 200 and r.headers["Server"] == "gunicorn"
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("luotain serve did not answer: " + (tmp_path / "serve.log").read_text())
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/hallinta/kirjaudu/", timeout=5).read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "serve.log").read_text()
+    assert "127.0.0.1" not in output.replace(f"127.0.0.1:{port}", "")  # no client addresses logged
