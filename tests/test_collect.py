@@ -310,3 +310,49 @@ def test_a_huge_odd_answer_is_stored_as_text_and_shown_escaped(client, registry_
     write_csv(questionnaire, response_records(survey), out)
     records = read_csv(questionnaire, io.StringIO(out.getvalue()))
     assert records[0].answers["comments"] == answer
+
+
+def test_a_page_post_asks_the_registry_only_for_the_organisation_answered(
+    client, survey, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luotain.web.collect.services import org_kind_lookup
+
+    kind = org_kind_lookup()
+    with django_assert_num_queries(1):
+        assert kind("kunta:091") == "kunta"
+        assert kind("kunta:091") == "kunta"  # asked once
+    with django_assert_num_queries(1):
+        assert kind("kunta:999") is None
+
+    def registry_queries(url, data):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302
+        return [q["sql"] for q in queries.captured_queries if "partners_organisation" in q["sql"]]
+
+    base = base_of(start(client))
+    # A page without an organisation question does not read the registry at all ...
+    assert registry_queries(base + "1/", {"action": "next", "org_type": "kunta", "role": "johto"}) == []
+    # ... and one with it asks for the kind of the one organisation answered, not for the whole registry.
+    (query,) = registry_queries(base + "2/", {"action": "next", "organisation": "kunta:091"})
+    assert "kunta:091" in query
+
+
+def test_a_surveys_questionnaire_is_parsed_once_and_never_from_other_json(survey, small):
+    from luotain.web.surveys.models import Survey
+
+    first = Survey.objects.get(pk=survey.pk).questionnaire
+    assert Survey.objects.get(pk=survey.pk).questionnaire is first  # the next request's instance shares it
+    # A definition that changes (it should not: it is frozen at creation) gives its own questionnaire.
+    definition = {**survey.definition, "title": {"fi": "Toinen otsikko"}}
+    Survey.objects.filter(pk=survey.pk).update(definition=definition)
+    again = Survey.objects.get(pk=survey.pk).questionnaire
+    assert again is not first and again.title.get("fi") == "Toinen otsikko"
+    # Changing an instance's definition in place does not change what the cache compares with.
+    changed = Survey.objects.get(pk=survey.pk)
+    changed.definition["title"] = {"fi": "Kolmas"}
+    assert changed.questionnaire.title.get("fi") == "Kolmas"
+    assert Survey.objects.get(pk=survey.pk).questionnaire.title.get("fi") == "Toinen otsikko"

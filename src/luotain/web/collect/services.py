@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
-from luotain.responses.answers import AnswerProblem, check_complete
+from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
 from luotain.web.partners.models import District, Organisation
 from luotain.web.surveys.models import Survey
 
@@ -43,9 +43,18 @@ def new_public_id() -> str:
     return secrets.token_hex(8)
 
 
-def org_kind_lookup() -> Any:
-    kinds = dict(Organisation.objects.values_list("code", "kind"))
-    return kinds.get
+def org_kind_lookup() -> OrgKindLookup:
+    """The kind of an organisation by its code. Only the codes asked for are looked up, each once: a page has
+    at most one organisation answer, and most pages none (reading the whole registry was a query of 315
+    rows on every page post)."""
+    kinds: dict[str, str | None] = {}
+
+    def kind(code: str) -> str | None:
+        if code not in kinds:
+            kinds[code] = Organisation.objects.filter(code=code).values_list("kind", flat=True).first()
+        return kinds[code]
+
+    return kind
 
 
 def require_open(survey: Survey, *, grace: bool = False) -> None:

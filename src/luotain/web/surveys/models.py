@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luotain.questionnaire import Questionnaire
+
+# Parsed questionnaires by survey id, each with the definition it was parsed from: the respondent pages fetch
+# the survey on every request, and validating its definition again each time (about 0.4 ms for the 2024
+# questionnaire, twice on the last page) was a tenth of a page post's work.
+_PARSED: dict[int, tuple[Any, Questionnaire]] = {}
+_PARSED_MAX = 100
+
+
+def _parsed(pk: int | None, definition: Any) -> Questionnaire:
+    """The questionnaire of ``definition``, parsed once per process for survey ``pk``. A definition does not
+    change after creation, but it is compared anyway (a few microseconds), so that a survey never gets a
+    questionnaire parsed from other JSON (a reused id after a rollback, a definition changed in a shell)."""
+    cached = _PARSED.get(pk) if pk is not None else None
+    if cached is not None and cached[0] == definition:
+        return cached[1]
+    questionnaire = Questionnaire.model_validate(definition)  # frozen: safe to share between threads
+    if pk is not None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        # A copy: a change to this instance's definition must not change what the cache compares with.
+        _PARSED[pk] = (json.loads(json.dumps(definition)), questionnaire)
+    return questionnaire
 
 
 class Survey(models.Model):
@@ -49,7 +73,7 @@ class Survey(models.Model):
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
-        return Questionnaire.model_validate(self.definition)
+        return _parsed(self.pk, self.definition)
 
     def state(self, now: datetime | None = None) -> State:
         now = now or timezone.now()
