@@ -9,6 +9,14 @@ from luotain.questionnaire import Questionnaire, load_builtin, parse_questionnai
 TEMPLATE = "mll-kumppanikysely-2024"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no rate-limit counters (they live in the cache, which outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def mll() -> Questionnaire:
     return load_builtin(TEMPLATE)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "luotain.web.middleware.SecurityHeadersMiddleware",
+    "luotain.web.security.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luotain.web.middleware.LanguageMiddleware",
@@ -144,6 +145,26 @@ LUOTAIN_CSP = (
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form without its CSRF token gets a plain page saying what to do (luotain.web.security).
+CSRF_FAILURE_VIEW = "luotain.web.security.csrf_failure"
+# A request larger than this is refused (413) before anything reads it (luotain.web.security): the largest
+# upload, a questionnaire file, may be 2 MB.
+LUOTAIN_MAX_REQUEST_BYTES = env.int("LUOTAIN_MAX_REQUEST_BYTES", default=3_000_000)
+
+# The cache: LUOTAIN_CACHE_URL, e.g. redis://127.0.0.1:6379/1 so that several app servers share the rate
+# limits' counters; by default each process counts in its own memory.
+CACHES = {"default": env.cache_url("LUOTAIN_CACHE_URL", default="locmemcache://")}
+# Rate limits (luotain.web.security): COUNT/PERIOD, the period in s, min or h. The counters are only in the
+# cache, keyed by a keyed hash of the client's address, user name or answering link, and expire with the
+# period; no address is stored anywhere. LUOTAIN_RATE_LIMITS=0 turns them off (a load test from one host).
+LUOTAIN_RATE_LIMITS = env.bool("LUOTAIN_RATE_LIMITS", default=True)
+LUOTAIN_RATE_SIGNIN_USER = env.str("LUOTAIN_RATE_SIGNIN_USER", default="10/15min")  # failed, per user name
+LUOTAIN_RATE_SIGNIN_CLIENT = env.str("LUOTAIN_RATE_SIGNIN_CLIENT", default="50/15min")  # tries per client
+LUOTAIN_RATE_START_CLIENT = env.str("LUOTAIN_RATE_START_CLIENT", default="600/min")  # answers begun
+LUOTAIN_RATE_PAGE_CLIENT = env.str("LUOTAIN_RATE_PAGE_CLIENT", default="6000/min")  # pages sent
+LUOTAIN_RATE_PAGE_LINK = env.str("LUOTAIN_RATE_PAGE_LINK", default="120/min")  # pages sent, per answer link
+# Proxies in front of the app servers that append to X-Forwarded-For (0: use the connection's address).
+LUOTAIN_TRUSTED_PROXIES = env.int("LUOTAIN_TRUSTED_PROXIES", default=0)
 
 # Email: LUOTAIN_EMAIL_URL, e.g. smtp://user:password@mail.example.fi:587 or smtp+tls://...; by default
 # messages are printed to the console (nothing is sent).

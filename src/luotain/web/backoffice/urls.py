@@ -1,16 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import coding, districts, reports, results, surveys
+from .views import coding, districts, reports, results, signin, surveys
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path(
-        "kirjaudu/",
-        auth_views.LoginView.as_view(template_name="backoffice/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("kirjaudu/", signin.SignInView.as_view(), name="login"),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("", surveys.home, name="home"),
     path("kyselyt/uusi/", surveys.new_survey, name="new_survey"),

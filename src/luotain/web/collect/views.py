@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from luotain.questionnaire import Questionnaire, Section
 from luotain.responses import visible_questions
 from luotain.web.partners.models import District
+from luotain.web.security import limit_posts
 from luotain.web.surveys.models import Survey
 
 from . import forms, services
@@ -118,6 +119,7 @@ def _with_cookie(response: HttpResponse, survey: Survey, token: str, lang: str) 
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("start", per_client="LUOTAIN_RATE_START_CLIENT")
 def survey_home(request: HttpRequest, slug: str, district: str | None = None) -> HttpResponse:
     """The survey's open link; ``district``: a district's own open link, its answers tagged with it."""
     survey = _survey_or_none(slug)
@@ -176,6 +178,7 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("page", per_client="LUOTAIN_RATE_PAGE_CLIENT", per_link="LUOTAIN_RATE_PAGE_LINK")
 def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpResponse:
     survey = _survey_or_none(slug)
     if survey is None:
