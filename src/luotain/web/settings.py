@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "luotain.web.distribution",
     "luotain.web.coding",
     "luotain.web.backoffice",
+    "luotain.web.audit",
 ]
 
 MIDDLEWARE = [

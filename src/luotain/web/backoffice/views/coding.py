@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from luotain.questionnaire import OpenText, Text
 from luotain.text.codebook import builtin_codebook
 from luotain.text.redact import redact
+from luotain.web.audit.services import Action, record
 from luotain.web.coding import services
 from luotain.web.collect.models import QuoteSelection, Response
 
@@ -48,6 +49,7 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _act(request, current, question_id)
+            record(request, Action.CODING_CHANGED, slug, question=question_id, **_what(request))
         except services.CodingError as exc:
             messages.error(request, str(exc))
         target = reverse("backoffice:coding_question", args=[slug, question_id])
@@ -108,6 +110,18 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
             "new_code": NewCodeForm(),
         },
     )
+
+
+def _what(request: HttpRequest) -> dict[str, object]:
+    """The coding action and what it named, for the audit log (identifiers and theme names, no answers)."""
+    what: dict[str, object] = {"change": request.POST.get("action", "")}
+    for key in ("response", "code", "name", "into"):
+        if request.POST.get(key):
+            what[key] = request.POST[key][:300]
+    for key in ("source", "member", "term"):
+        if request.POST.getlist(key):
+            what[key] = request.POST.getlist(key)[:200]
+    return what
 
 
 def _attribution_questions(current):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luotain.web.audit.services import Action, record
 from luotain.web.collect.services import SurveyNotOpen
 from luotain.web.distribution.models import Invitation
 from luotain.web.distribution.services import district_contacts, invite
@@ -58,6 +59,7 @@ def send_invitations(request: HttpRequest, district_slug: str, slug: str) -> Htt
     except SurveyNotOpen:
         messages.error(request, _("The survey is not open: invitations cannot be sent."))
     else:
+        record(request, Action.INVITATIONS_SENT, slug, district=current.slug)
         messages.success(
             request,
             _("Invitations sent: %(sent)s, failed: %(failed)s, invited before: %(skipped)s.")

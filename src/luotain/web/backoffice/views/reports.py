@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from luotain.web.audit.services import Action, record
+
 from .. import jobs
 from ..access import ADMIN, ANALYST, staff_view
 from ..models import ReportFile, ReportJob
@@ -24,6 +26,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         if formats:
             job = ReportJob.objects.create(survey=current, requested_by=request.user, formats=formats)
             jobs.start(job)
+            record(request, Action.REPORT_REQUESTED, slug, formats=formats)
             return HttpResponseRedirect(reverse("backoffice:reports", args=[slug]))
         problem = _("Choose at least one format.")
     job_list = list(current.report_jobs.prefetch_related("files")[:20])
@@ -49,6 +52,7 @@ def download(request: HttpRequest, slug: str, job_id: int, fmt: str) -> HttpResp
     file = ReportFile.objects.filter(job__survey=current, job_id=job_id, format=fmt).first()
     if file is None:
         raise Http404
+    record(request, Action.REPORT_DOWNLOADED, slug, job=job_id, format=fmt, file=file.filename)
     response = HttpResponse(bytes(file.content), content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response

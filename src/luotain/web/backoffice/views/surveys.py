@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luotain.questionnaire import QuestionnaireError, parse_questionnaire
+from luotain.web.audit.services import Action, record
 from luotain.web.collect import forms as collect_forms
 from luotain.web.distribution.services import close_survey
 from luotain.web.surveys.models import Survey
@@ -49,6 +52,7 @@ def new_survey(request: HttpRequest) -> HttpResponse:
                 opens_at=form.cleaned_data["opens_at"],
                 closes_at=form.cleaned_data["closes_at"],
             )
+            record(request, Action.SURVEY_CREATED, survey.slug, file=upload.name)
             messages.success(request, _("The survey was created."))
             return HttpResponseRedirect(reverse("backoffice:survey", args=[survey.slug]))
     return page(
@@ -94,6 +98,13 @@ def window(request: HttpRequest, slug: str) -> HttpResponse:
     current.opens_at = form.cleaned_data["opens_at"]
     current.closes_at = form.cleaned_data["closes_at"]
     current.save(update_fields=["opens_at", "closes_at"])
+    record(
+        request,
+        Action.WINDOW_CHANGED,
+        slug,
+        opens_at=_iso(current.opens_at),
+        closes_at=_iso(current.closes_at),
+    )
     messages.success(request, _("The answering window was saved."))
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
 
@@ -106,6 +117,7 @@ def open_now(request: HttpRequest, slug: str) -> HttpResponse:
     if current.closes_at and current.closes_at <= current.opens_at:
         current.closes_at = None
     current.save(update_fields=["opens_at", "closes_at"])
+    record(request, Action.SURVEY_OPENED, slug)
     messages.success(request, _("The survey is open."))
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
 
@@ -114,11 +126,16 @@ def open_now(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_view(ADMIN)
 def close_now(request: HttpRequest, slug: str) -> HttpResponse:
     cut = close_survey(survey_for(slug))
+    record(request, Action.SURVEY_CLOSED, slug, anonymised_invitations=cut)
     messages.success(
         request,
         _("The survey is closed. Links between contacts and answers cut: %(n)s.") % {"n": cut},
     )
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 @staff_view(*ALL)
