@@ -20,6 +20,7 @@ import polars as pl
 from luotain.questionnaire import Column, Questionnaire
 from luotain.registry import Registry, default_registry
 from luotain.responses import META_COLUMNS, ResponseRecord, format_value
+from luotain.responses.table import ESCAPED_START, NUMERIC_KINDS
 
 MAX_LISTED = 20
 
@@ -94,7 +95,9 @@ class ResponseFrame:
         raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
         if raw.columns and raw.columns[0].startswith("\ufeff"):
             raw = raw.rename({raw.columns[0]: raw.columns[0].lstrip("\ufeff")})
-        return cls.from_strings(questionnaire, raw, lenient=lenient, registry=registry)
+        return cls.from_strings(
+            questionnaire, _restored(questionnaire, raw), lenient=lenient, registry=registry
+        )
 
     @classmethod
     def from_records(
@@ -111,6 +114,20 @@ class ResponseFrame:
             data[c.name] = [format_value(c, r.answers.get(c.name)) for r in records]
         raw = pl.DataFrame(data, schema={k: pl.String for k in data})
         return cls.from_strings(questionnaire, raw, registry=registry)
+
+
+def _restored(questionnaire: Questionnaire, raw: pl.DataFrame) -> pl.DataFrame:
+    """Undo the export's neutralisation of cells for spreadsheets (``luotain.responses.table.restore``) in
+    every column but numbers and the time."""
+    kept = {"submitted_at", *(c.name for c in questionnaire.columns() if c.kind in NUMERIC_KINDS)}
+    return raw.with_columns(
+        pl.when(pl.col(name).str.starts_with("'") & pl.col(name).str.slice(1, 1).is_in(list(ESCAPED_START)))
+        .then(pl.col(name).str.slice(1))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in raw.columns
+        if name not in kept
+    )
 
 
 def _typed(

@@ -23,6 +23,13 @@ from luotain.questionnaire import Column, Questionnaire
 
 META_COLUMNS = ("response_id", "submitted_at")
 MAX_PROBLEMS = 20
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_START = (*FORMULA_START, "'")
+NUMERIC_KINDS = ("integer", "number")
+# The largest response table that `luotain import-responses` reads (all of it is checked before anything is
+# stored, so it is held in memory): about a million answers of the 2024 survey.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
 class CellError(ValueError):
@@ -137,6 +144,30 @@ def format_value(column: Column, value: Any) -> str:
     return str(value)
 
 
+def _restorable(cell: str) -> bool:
+    return cell[:1] == "'" and cell[1:2] in ESCAPED_START
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet must not take for a formula: one that begins with = + - @, a tab or a
+    carriage return gets a leading apostrophe (OWASP), and so does one that begins with an apostrophe followed
+    by one of those or another apostrophe, so that ``restore`` gives back exactly the text."""
+    return "'" + text if text[:1] in FORMULA_START or _restorable(text) else text
+
+
+def restore(cell: str) -> str:
+    """Undo ``neutralise``: a leading apostrophe before = + - @, a tab, a carriage return or an apostrophe is
+    dropped; any other cell is kept as it is."""
+    return cell[1:] if _restorable(cell) else cell
+
+
+def export_cell(column: Column, value: Any) -> str:
+    """The CSV cell of a value in an export meant for spreadsheets: numbers as numbers (-5 stays -5), every
+    other cell neutralised."""
+    text = format_value(column, value)
+    return text if column.kind in NUMERIC_KINDS else neutralise(text)
+
+
 def header(questionnaire: Questionnaire) -> list[str]:
     return [*META_COLUMNS, *(c.name for c in questionnaire.columns())]
 
@@ -149,7 +180,11 @@ def write_csv(questionnaire: Questionnaire, records: Iterable[ResponseRecord], s
     for rec in records:
         submitted = rec.submitted_at.isoformat() if rec.submitted_at else ""
         writer.writerow(
-            [rec.response_id, submitted, *(format_value(c, rec.answers.get(c.name)) for c in columns)]
+            [
+                neutralise(rec.response_id),
+                submitted,
+                *(export_cell(c, rec.answers.get(c.name)) for c in columns),
+            ]
         )
         count += 1
     return count
@@ -187,6 +222,8 @@ def read_csv(
     if problems:
         raise TableError(problems)
 
+    # Cells as exported for spreadsheets: every one but numbers and the time was neutralised.
+    kept = {"submitted_at", *(c.name for c in questionnaire.columns() if c.kind in NUMERIC_KINDS)}
     records: list[ResponseRecord] = []
     seen_ids: set[str] = set()
     line = 1
@@ -197,7 +234,9 @@ def read_csv(
             if len(row) != len(head):
                 problems.append(TableProblem(line, None, f"{len(row)} cells, the header has {len(head)}"))
                 continue
-            cells = dict(zip(head, row, strict=True))
+            cells = {
+                name: cell if name in kept else restore(cell) for name, cell in zip(head, row, strict=True)
+            }
             rid = cells.get("response_id", "").strip()
             if not rid:
                 problems.append(TableProblem(line, "response_id", "empty response id"))

@@ -6,15 +6,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
 from luotain.report.document import Chart, Deck, Slide, Theme
 
@@ -111,8 +115,28 @@ def _footer(slide, deck: Deck, number: int, note: str) -> None:
     )
 
 
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """The chart's embedded workbook with every label written as text. XlsxWriter would otherwise make a
+    label that begins with '=' (a questionnaire's option label) a formula, and one that looks like an address
+    a link."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file) -> Iterator[tuple[Workbook, object]]:
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _ChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self) -> CategoryWorkbookWriter:
+        return _TextWorkbookWriter(self)
+
+
 def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
-    data = CategoryChartData(number_format='0" %"')
+    data = _ChartData(number_format='0" %"')
     data.categories = list(chart.categories)
     for series in chart.series:
         data.add_series(series.name, [round(v, 1) for v in series.values])

@@ -25,6 +25,7 @@ from luotain.questionnaire import (
     SingleChoice,
 )
 from luotain.report.numbers import number, percent
+from luotain.responses import neutralise
 
 DISTRICT = "district"
 
@@ -213,7 +214,12 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
     """The figures of the current view, one line a figure; suppressed cells are empty and marked."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
+
+    def write(cells: list[Any]) -> None:
+        # Text cells (question, row, option, group) neutralised for spreadsheets; the figures stay numbers.
+        writer.writerow([neutralise(c) if i < 4 and isinstance(c, str) else c for i, c in enumerate(cells)])
+
+    write(
         ["question", "row", "option", "group", "n", "count", "percent", "ci95_low", "ci95_high", "suppressed"]
     )
     filters = "; ".join(f"{key}={','.join(values)}" for key, values in result.filters.items())
@@ -224,7 +230,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
             for row_id, shares in figures.rows.items():
                 for key in labels:
                     low, high = shares.ci95.get(key) or (None, None)
-                    writer.writerow(
+                    write(
                         [
                             question.id,
                             row_id,
@@ -241,7 +247,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
         elif labels and figures.percent is not None:
             for key in labels:
                 low, high = (figures.ci95 or {}).get(key) or (None, None)
-                writer.writerow(
+                write(
                     [
                         question.id,
                         "",
@@ -256,12 +262,10 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                     ]
                 )
         else:
-            writer.writerow([question.id, "", "", "", figures.n, "", "", "", "", ""])
+            write([question.id, "", "", "", figures.n, "", "", "", "", ""])
         if isinstance(question, Recommendation) and figures.nps is not None:
             low, high = figures.nps_ci95 or (None, None)
-            writer.writerow(
-                [question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""]
-            )
+            write([question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""])
         breakdown = result.breakdowns
         if breakdown is None or question.id not in breakdown.questions:
             continue
@@ -276,7 +280,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                     hidden = (
                         cell.suppressed or (count is None and cell.counts is not None) or cell.counts is None
                     )
-                    writer.writerow(
+                    write(
                         [
                             question.id,
                             row_id,
@@ -291,8 +295,8 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                         ]
                     )
     if filters:
-        writer.writerow([])
-        writer.writerow([f"filters: {filters}"])
+        write([])
+        write([f"filters: {filters}"])
     return out.getvalue()
 
 
