@@ -63,9 +63,13 @@ def test_an_xlsx_file_and_a_missing_column(tmp_path):
     sheet = book.active
     sheet.append(["name", "email", "organisation", "role", "language"])
     sheet.append(["Liisa Virtanen", "liisa@example.fi", "kunta:091", '=HYPERLINK("x")', "fi"])
+    sheet.append(["Pekka Lappalainen", "pekka@example.fi", "kunta:698", "rehtori", "fi"])
     book.save(tmp_path / "c.xlsx")
-    assert import_contacts(tmp_path / "c.xlsx").created == 1
-    assert Contact.objects.get().role == ""  # a formula is never evaluated: only its stored value is read
+    # A formula is never evaluated nor its stored value trusted: its row is refused, with the reason.
+    with pytest.raises(ContactImportError, match="line 2: a formula in role"):
+        import_contacts(tmp_path / "c.xlsx")
+    assert import_contacts(tmp_path / "c.xlsx", skip_invalid=True).created == 1
+    assert Contact.objects.get().role == "rehtori"
     (tmp_path / "d.csv").write_text("name;email\nA;a@example.fi\n", encoding="utf-8")
     with pytest.raises(ContactImportError, match="missing columns: organisation"):
         import_contacts(tmp_path / "d.csv")

@@ -89,9 +89,20 @@ def cmd_create_survey(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from luotain.responses import table
+
     web = _web()
     web.migrate()
     try:
+        size = Path(args.file).stat().st_size
+        if size > table.MAX_IMPORT_BYTES:
+            limit = table.MAX_IMPORT_BYTES // (1024 * 1024)
+            print(
+                f"{args.file}: nothing was imported: the file is {size / 1024 / 1024:.0f} MB, "
+                f"at most {limit} MB is read at once; split it into several files",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         with open(args.file, encoding="utf-8-sig", newline="") as stream:
             count = web.import_responses(args.survey, stream)
     except FileNotFoundError:

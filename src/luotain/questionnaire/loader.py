@@ -50,15 +50,24 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     return parse_questionnaire(text, str(path))
 
 
+# Values in a file once YAML aliases are expanded: a few lines of anchors and aliases can otherwise stand for
+# billions of values ("billion laughs"). The 2024 survey has about 3,000.
+MAX_VALUES = 100_000
+
+
 def parse_questionnaire(text: str, filename: str = "<questionnaire>") -> Questionnaire:
+    """The questionnaire in ``text`` (YAML, read with the safe loader only: no objects, no code)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_size(node, filename)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise QuestionnaireError([Problem(filename, line, None, f"not valid YAML: {reason}")]) from None
+    except RecursionError:
+        raise QuestionnaireError([Problem(filename, None, None, "the file is nested too deeply")]) from None
     if not isinstance(data, dict) or node is None:
         raise QuestionnaireError(
             [Problem(filename, 1, None, "the file must be a mapping with 'id', 'title', 'sections'")]
@@ -67,6 +76,41 @@ def parse_questionnaire(text: str, filename: str = "<questionnaire>") -> Questio
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         raise QuestionnaireError(_problems(exc, data, node, filename)) from None
+
+
+def _check_size(root: yaml.Node | None, filename: str) -> None:
+    """Refuse a file whose aliases refer to themselves or expand to more than MAX_VALUES values."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            line = node.start_mark.line + 1
+            raise QuestionnaireError([Problem(filename, line, None, "a YAML alias refers to itself")])
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        total = 1 + sum(size(child) for child in children)
+        open_nodes.discard(key)
+        sizes[key] = total
+        if total > MAX_VALUES:
+            raise QuestionnaireError(
+                [
+                    Problem(
+                        filename, None, None, f"the file expands to over {MAX_VALUES:,} values (YAML aliases)"
+                    )
+                ]
+            )
+        return total
+
+    if root is not None:
+        size(root)
 
 
 def builtin_template_path(name: str) -> Path:

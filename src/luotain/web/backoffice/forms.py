@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luotain.web.surveys.models import Survey
 
+MAX_QUESTIONNAIRE_BYTES = 2_000_000
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -49,9 +51,17 @@ class NewSurveyForm(WindowForm):
         return slug
 
     def clean_file(self) -> Any:
+        """A YAML file (.yaml or .yml) of at most 2 MB that is UTF-8 text; it is read with yaml.safe_load
+        only (luotain.questionnaire.parse_questionnaire), so it cannot make objects or run code."""
         upload = self.cleaned_data["file"]
-        if upload.size > 2_000_000:
+        if not upload.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError(_("The file must be a questionnaire in YAML (.yaml or .yml)."))
+        if upload.size > MAX_QUESTIONNAIRE_BYTES:
             raise forms.ValidationError(_("The file is too large: at most 2 MB."))
+        head = upload.read(8192)
+        upload.seek(0)
+        if b"\x00" in head or head.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
+            raise forms.ValidationError(_("The file is not text: save the questionnaire as YAML."))
         return upload
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,9 @@ COLUMNS = ("name", "email", "organisation", "role", "language")
 REQUIRED = ("name", "email", "organisation")
 LANGUAGES = ("fi", "sv")
 MAX_BYTES = 5 * 1024 * 1024
+# An XLSX file is a zip: what it unpacks to is limited too (a small file can unpack to gigabytes).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+SUFFIXES = (".csv", ".xlsx")
 
 
 @dataclass
@@ -41,12 +45,24 @@ class ContactImportError(Exception):
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) pairs from a CSV (UTF-8, comma or semicolon) or XLSX file; the header is line 1."""
+    """(line, row) pairs from a CSV (UTF-8, comma or semicolon) or XLSX file; the header is line 1.
+
+    Only .csv and .xlsx are read (no macro-enabled .xlsm, no old .xls), at most MAX_BYTES."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ContactImportError(
+            [RowProblem(0, f"'{path.name}' is not a .csv or .xlsx file (macro-enabled .xlsm is not read)")]
+        )
     if path.stat().st_size > MAX_BYTES:
         raise ContactImportError([RowProblem(0, f"the file is over {MAX_BYTES // (1024 * 1024)} MB")])
-    if path.suffix.lower() == ".xlsx":
+    if suffix == ".xlsx":
         return _xlsx_rows(path)
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContactImportError(
+            [RowProblem(0, "the file is not UTF-8 text (save the CSV as UTF-8)")]
+        ) from None
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     _check_header(reader.fieldnames or [])
@@ -56,20 +72,67 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     ]
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
+def _check_package(path: Path) -> None:
+    """An XLSX file must be a zip of a workbook without macros that does not unpack to too much."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+            names = {e.filename for e in entries}
+            types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        raise ContactImportError([RowProblem(0, "the file is not an XLSX workbook")]) from None
+    if not types or "xl/workbook.xml" not in names:
+        raise ContactImportError([RowProblem(0, "the file is not an XLSX workbook")])
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
+        raise ContactImportError([RowProblem(0, "the workbook has macros: save it as a plain .xlsx")])
+    if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        raise ContactImportError([RowProblem(0, "the workbook unpacks to too much data")])
 
-    # read_only and data_only: values as stored, no formulas evaluated, no macros run.
-    sheet = load_workbook(path, read_only=True, data_only=True).active
-    rows = list(sheet.iter_rows(values_only=True)) if sheet is not None else []
+
+def _unreadable(exc: BaseException) -> str:
+    from defusedxml import DefusedXmlException
+
+    while exc.__cause__ is not None:  # openpyxl wraps what the XML parser refused
+        exc = exc.__cause__
+    if isinstance(exc, DefusedXmlException):
+        return f"the workbook's XML declares entities or a DTD, which are not read ({type(exc).__name__})"
+    return f"the workbook cannot be read: {type(exc).__name__}"
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The first sheet's rows. The workbook is read as stored (read_only; data_only=False, so a formula is
+    seen as a formula and never evaluated, nor its cached value trusted): a row with a formula is refused.
+    openpyxl parses the XML through defusedxml (a dependency), so entities are not expanded."""
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise ContactImportError(
+            [RowProblem(0, "XLSX files cannot be read safely here (install defusedxml)")]
+        )
+    _check_package(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        sheet = workbook.active
+        rows = list(sheet.iter_rows()) if sheet is not None else []
+    except Exception as exc:  # a broken or hostile workbook: one clear problem, no traceback
+        raise ContactImportError([RowProblem(0, _unreadable(exc))]) from None
     if not rows:
         raise ContactImportError([RowProblem(1, "the sheet is empty")])
-    header = [str(h or "").strip() for h in rows[0]]
+    header = [str(c.value or "").strip() for c in rows[0]]
     _check_header(header)
-    return [
-        (i, {h: str(v).strip() if v is not None else "" for h, v in zip(header, row, strict=False) if h})
-        for i, row in enumerate(rows[1:], start=2)
-    ]
+    result: list[tuple[int, dict[str, str]]] = []
+    for i, cells in enumerate(rows[1:], start=2):
+        formulas = [h for h, c in zip(header, cells, strict=False) if h and c.data_type == "f"]
+        values = {
+            h: "" if h in formulas or c.value is None else str(c.value).strip()
+            for h, c in zip(header, cells, strict=False)
+            if h
+        }
+        if formulas:
+            values["_formula"] = ", ".join(formulas)
+        result.append((i, values))
+    return result
 
 
 def _check_header(header: list[str]) -> None:
@@ -89,6 +152,8 @@ def check_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Contact], l
     problems: list[RowProblem] = []
     for line, row in rows:
         reasons = []
+        if row.get("_formula"):
+            reasons.append(f"a formula in {row['_formula']}: formulas are not read, type the values")
         name, email = row.get("name", ""), row.get("email", "").lower()
         code, language = row.get("organisation", ""), (row.get("language") or "fi").lower()
         if not name:
