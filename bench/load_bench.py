@@ -469,6 +469,12 @@ class Result:
     def p99(self) -> float:
         return self.median(lambda r: r.latency["p99"])
 
+    @property
+    def cpu_ms(self) -> float:
+        """CPU a request costs the server and its database (all rounds): unlike requests/s, this does not
+        change when other work shares the machine."""
+        return 1000 * sum(r.server_cpu + r.db_cpu for r in self.rounds) / sum(r.requests for r in self.rounds)
+
     def figures(self) -> dict[str, Any]:
         return {
             "target": self.target,
@@ -478,6 +484,7 @@ class Result:
             "p50_ms": self.median(lambda r: r.latency["p50"]),
             "p95_ms": self.median(lambda r: r.latency["p95"]),
             "p99_ms": self.p99,
+            "cpu_ms_per_request": self.cpu_ms,
             "all_requests": latency(self.samples),
             "by_kind": {k: latency([s for s in self.samples if s.kind == k]) for k in self.kinds()},
             "rounds": [
@@ -730,16 +737,16 @@ def summary(results: list[Result], args: argparse.Namespace) -> bool:
     ok = True
     print(
         "\n| database | target | requests/s | responses/s | p50 ms | p95 ms | p99 ms | p99 ms, all requests "
-        "| max ms | rows expected / stored |"
+        "| max ms | CPU ms a request | rows expected / stored |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         f = r.figures()
         every = f["all_requests"]
         print(
             f"| {r.database} | {r.target} | {f['requests_per_s']:.0f} | {f['responses_per_s']:.1f} "
             f"| {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | {f['p99_ms']:.1f} | {every['p99']:.1f} "
-            f"| {every['max']:.1f} | {r.rows_expected} / {r.rows_stored} |"
+            f"| {every['max']:.1f} | {r.cpu_ms:.2f} | {r.rows_expected} / {r.rows_stored} |"
         )
     print("(medians of the rounds; 'all requests': every timed request of every round pooled)\n")
     for database in dict.fromkeys(r.database for r in results):
@@ -755,6 +762,10 @@ def summary(results: list[Result], args: argparse.Namespace) -> bool:
             f"{min(ratios):.2f}–{max(ratios):.2f}; target ≥ {args.min_ratio}), p99 {lu.p99:.1f} ms (target ≤ "
             f"{args.max_p99}): {'met' if met else 'NOT met'}; rows: "
             f"{'every one stored once, as sent' if clean else 'PROBLEMS (see above)'}"
+        )
+        print(
+            f"  CPU a request (server and database): {lu.cpu_ms:.2f} ms vs the baseline's {base.cpu_ms:.2f} "
+            f"ms: {base.cpu_ms / lu.cpu_ms:.2f}× the baseline's throughput where CPU is what runs out"
         )
     return ok
 
