@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,13 +9,20 @@ from luotain.questionnaire import Questionnaire, load_builtin, parse_questionnai
 
 TEMPLATE = "mll-kumppanikysely-2024"
 
+# Jobs run at once in the tests, without a worker; tests/test_jobs.py runs real workers on SQLite and Redis.
+os.environ.setdefault("LUOTAIN_QUEUE_URL", "immediate")
+
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Each test starts with no rate-limit counters (they live in the cache, which outlives a test)."""
-    from django.core.cache import cache
+def _jobs_run_at_once():
+    """Django's settings may be read before this file (pytest-django sets Django up early): whatever queue
+    they name, jobs submitted in a test run in it at once."""
+    from huey.contrib.djhuey import HUEY
 
-    cache.clear()
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = before
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +120,11 @@ def write_file(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no rate-limit counters (they live in the cache, which outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()

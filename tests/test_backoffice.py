@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from luotain.responses.demo import generate
 from luotain.text.codebook import builtin_codebook
-from luotain.web.backoffice.models import ReportJob, StaffRole
+from luotain.web.backoffice.models import Job, StaffRole
 from luotain.web.coding import services as coding
 from luotain.web.collect.models import QuoteSelection, Response
 from luotain.web.collect.services import import_responses
@@ -26,8 +26,7 @@ PASSWORD = "salasana-testi-1"
 
 
 @pytest.fixture()
-def world(mll, settings):
-    settings.LUOTAIN_JOBS = "inline"
+def world(mll):
     seed_registry()
     survey = create_survey(mll, "mll-2024")
     records = generate().records
@@ -117,7 +116,7 @@ def test_posts_check_permissions_too(client, world):
     signed_in(client, COORD)
     assert client.post(reverse("backoffice:invite", args=["lappi", s])).status_code == 404
     # A report's files are the analysts' and administrators': a coordinator cannot download them.
-    job = ReportJob.objects.create(survey=world["survey"], formats=["html"])
+    job = Job.objects.create(kind="report", survey=world["survey"], params={"formats": ["html"]})
     url = reverse("backoffice:download", args=[s, job.pk, "html"])
     assert client.get(url).status_code == 403
     # A user without a role (e.g. a respondent's account, if ever) gets nothing.
@@ -263,35 +262,14 @@ def test_reports_page_makes_files_to_download(client, world):
     url = reverse("backoffice:reports", args=["mll-2024"])
     r = client.post(url, {"format": ["html", "pptx"]})
     assert r.status_code == 302
-    job = ReportJob.objects.get()
-    assert job.status == "done" and job.progress == 100
+    job = Job.objects.get()
+    assert job.kind == "report" and job.status == "done" and job.progress == 100 and job.attempts == 1
     html = client.get(url).content.decode()
     assert "mll-2024.pptx" in html and "mll-2024.html" in html
     r = client.get(reverse("backoffice:download", args=["mll-2024", job.pk, "pptx"]))
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert "attachment" in r["Content-Disposition"]
     assert client.post(url, {}).status_code == 400
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_report_job_runs_in_the_background(client, mll, settings):
-    import time
-
-    settings.LUOTAIN_JOBS = "thread"
-    seed_registry()
-    survey = create_survey(mll, "mll-2024")
-    import_responses(survey, generate().records, source="demo")
-    demo_users(PASSWORD)
-    signed_in(client, ADMIN)
-    url = reverse("backoffice:reports", args=["mll-2024"])
-    assert client.post(url, {"format": ["html"]}).status_code == 302
-    for _ in range(300):
-        job = ReportJob.objects.get()
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.1)
-    assert job.status == "done", job.error
-    assert job.files.get().filename == "mll-2024.html"
 
 
 def test_language_switch(client, world):

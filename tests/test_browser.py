@@ -303,7 +303,6 @@ def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024, browser
     assert answers["recommend"] == 9
     assert answers["comments"] == "Kiitos!"
 
-    settings.LUOTAIN_JOBS = "inline"
     staff = new_page(browser, live_server, DESKTOP)
     try:
         see_the_answer_as_staff(staff)
@@ -467,7 +466,6 @@ def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, vie
     """The back office: sign-in (and its error), surveys, a new survey with a broken file, the overview,
     preview, the dashboard (plain, filtered, broken down, too few), coding with suggestions, reports and
     districts; at desktop and phone width."""
-    settings.LUOTAIN_JOBS = "inline"
     import_responses(survey_2024, generate().records, source="demo")
     demo_users(STAFF_PASSWORD)
     page = new_page(browser, live_server, viewport)

@@ -8,12 +8,15 @@ choose their language from the questionnaire's languages themselves."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+logger = logging.getLogger("luotain")
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -33,4 +36,43 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response: HttpResponse = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.LUOTAIN_CSP)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, the user gets a page that says to try again (503), not an error.
+
+    Nothing half-done is kept: a response is stored in one transaction, and the answers of the pages sent
+    before are already in the draft. The browser's Back button returns to the form with what was typed."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import InterfaceError, OperationalError
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        response = render(
+            request,
+            "collect/message.html",
+            {
+                "title": _("Please try again in a moment"),
+                "text": _(
+                    "The service could not save right now. The answers of the pages you sent before are safe. "
+                    "Go back with your browser's Back button: what you typed on this page is still there. "
+                    "Then send the page again in a moment."
+                ),
+                "lang": translation.get_language() or "fi",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
         return response

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "luotain.web.coding",
     "luotain.web.backoffice",
     "luotain.web.audit",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "luotain.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "luotain.web.urls"
@@ -176,8 +178,32 @@ LUOTAIN_EMAIL_PER_SECOND = env.float("LUOTAIN_EMAIL_PER_SECOND", default=5.0)  #
 DEFAULT_FROM_EMAIL = env.str("LUOTAIN_FROM_EMAIL", default="Luotain <luotain@localhost>")
 # A draft begun before the survey closed may still be submitted this long after closing.
 LUOTAIN_CLOSING_GRACE_MINUTES = env.int("LUOTAIN_CLOSING_GRACE_MINUTES", default=60)
-# Report jobs: "thread" (in the app server, in the background) or "inline" (in the request).
-LUOTAIN_JOBS = env.str("LUOTAIN_JOBS", default="thread")
+# The job queue (reports, invitations, reminders): LUOTAIN_QUEUE_URL is "sqlite" (the embedded default, a
+# file under var/; "sqlite:///path" for another file), "redis://host:6379/0" for several machines, or
+# "immediate" (jobs run at once in the process that asks: tests). Workers: `luotain worker`.
+_queue = env.str("LUOTAIN_QUEUE_URL", default="sqlite")
+if _queue == "immediate":
+    HUEY: dict[str, object] = {"huey_class": "huey.MemoryHuey", "immediate": True}
+elif _queue.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = {"huey_class": "huey.RedisHuey", "url": _queue, "immediate": False}
+elif _queue == "sqlite" or _queue.startswith("sqlite:///"):
+    _queue_file = _queue.removeprefix("sqlite:///") if _queue != "sqlite" else str(VAR_DIR / "queue.sqlite3")
+    Path(_queue_file).parent.mkdir(parents=True, exist_ok=True)
+    HUEY = {"huey_class": "huey.SqliteHuey", "filename": _queue_file, "immediate": False}
+else:
+    raise ImproperlyConfigured(
+        f"LUOTAIN_QUEUE_URL: '{_queue}' is not sqlite, sqlite:///PATH, redis://... or immediate"
+    )
+HUEY.update(
+    name="luotain",
+    consumer={
+        "workers": env.int("LUOTAIN_QUEUE_WORKERS", default=2),
+        "worker_type": "thread",
+        "periodic": True,
+    },
+)
+# A running job whose heartbeat is older than this is taken to be lost with its worker and runs again.
+LUOTAIN_JOB_STALE_SECONDS = env.int("LUOTAIN_JOB_STALE_SECONDS", default=300)
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportJob, StaffRole
+from .models import Job, StaffRole
 
 
 @admin.register(StaffRole)
@@ -11,8 +11,32 @@ class StaffRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
 
-@admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
-    list_display = ("survey", "status", "progress", "requested_by", "created_at", "finished_at")
-    list_filter = ("status",)
-    readonly_fields = ("survey", "requested_by", "formats", "language", "status", "progress", "step", "error")
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "survey",
+        "status",
+        "progress",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "status")
+    readonly_fields = (
+        "kind",
+        "survey",
+        "district",
+        "params",
+        "requested_by",
+        "status",
+        "progress",
+        "step",
+        "result",
+        "error",
+        "attempts",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+    )

@@ -1,24 +1,28 @@
-"""Report jobs: made in the background, with progress that the reports page shows.
+"""Background jobs: reports, a district's invitations, reminders.
 
-On one machine a job runs in a thread of the app server. ``LUOTAIN_JOBS=inline`` runs it at once, in the
-request (tests, and a server that must not start threads).
+A job is a row (``Job``) that says what to do and how far it got; the job queue (Huey: SQLite on one
+machine, Redis for several, see docs/deployment.md) carries only its id. Running a job is idempotent: a job
+that is already done is not run again, a report job deletes the files of an earlier, interrupted attempt
+before it writes them, and sending invitations or reminders skips whoever already got one. A job whose
+worker died (its heartbeat stops) is put back in the queue by ``recover_stale``, which the worker runs when
+it starts and every few minutes.
 """
 
 from __future__ import annotations
 
-import threading
+import os
+import time
 import traceback
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import transaction
 from django.utils import timezone
 
 from luotain.report.make import FORMATS as DECK_FORMATS
-from luotain.report.make import make_deck
-from luotain.report.render import render
-from luotain.report.spec import builtin_spec
 
-from .models import ReportFile, ReportJob
+from .models import Job, ReportFile
 
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -29,73 +33,150 @@ CONTENT_TYPES = {
 FORMATS = (*DECK_FORMATS, "table")
 
 
-def start(job: ReportJob) -> None:
-    if getattr(settings, "LUOTAIN_JOBS", "thread") == "inline":
-        run(job.pk)
-        return
-    threading.Thread(target=_in_thread, args=(job.pk,), name=f"report-{job.pk}", daemon=True).start()
+def submit(kind: str, survey: Any, *, user: Any = None, district: Any = None, **params: Any) -> Job:
+    """Record a job and put its id in the queue (after the transaction commits)."""
+    job = Job.objects.create(kind=kind, survey=survey, district=district, params=params, requested_by=user)
+    if queue().immediate:
+        enqueue(job.pk)  # runs now, in this process
+    else:
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
 
 
-def _in_thread(job_id: int) -> None:
-    try:
-        run(job_id)
-    finally:
-        connections.close_all()  # the thread's own connections: none is left open behind it
+def queue() -> Any:
+    from huey.contrib.djhuey import HUEY
+
+    return HUEY
 
 
-def _step(job: ReportJob, progress: int, step: str) -> None:
-    job.progress, job.step = progress, step
-    job.save(update_fields=["progress", "step"])
+def enqueue(job_id: int) -> None:
+    from .tasks import run_job
+
+    run_job(job_id)
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "LUOTAIN_JOB_STALE_SECONDS", 300))
+
+
+def recover_stale(now: Any = None) -> list[int]:
+    """Jobs left running by a worker that died (no heartbeat for a while), and jobs queued but lost, go back
+    in the queue. Returns their ids."""
+    now = now or timezone.now()
+    cutoff = now - stale_after()
+    lost = list(
+        Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).values_list("pk", flat=True)
+    ) + list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    for job_id in lost:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.QUEUED, step="")
+        enqueue(job_id)
+    return lost
+
+
+def _claim(job_id: int) -> Job | None:
+    """Mark the job running, unless it is done or another worker runs it (a fresh heartbeat)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == Job.Status.DONE:
+            return None
+        now = timezone.now()
+        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > now - stale_after():
+            return None
+        job.status, job.attempts, job.error = Job.Status.RUNNING, job.attempts + 1, ""
+        job.started_at = job.heartbeat_at = now
+        job.save(update_fields=["status", "attempts", "error", "started_at", "heartbeat_at"])
+        return job
+
+
+def _step(job: Job, progress: int, step: str) -> None:
+    job.progress, job.step, job.heartbeat_at = progress, step, timezone.now()
+    job.save(update_fields=["progress", "step", "heartbeat_at"])
+    pause = float(os.environ.get("LUOTAIN_FAULT_PAUSE_SECONDS") or 0)  # fault tests: time to kill a worker
+    if pause:
+        time.sleep(pause)
 
 
 def run(job_id: int) -> None:
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        RUNNERS[job.kind](job)
+        job.status, job.progress, job.step = Job.Status.DONE, 100, ""
+    except Exception as exc:  # the job fails and the page says so; the worker goes on
+        job.status, job.error = Job.Status.FAILED, f"{type(exc).__name__}: {exc}"
+        traceback.print_exc()
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "step", "error", "finished_at", "result"])
+
+
+def _report(job: Job) -> None:
     from luotain.report.first import render_html
+    from luotain.report.make import make_deck
+    from luotain.report.render import render
+    from luotain.report.spec import builtin_spec
     from luotain.web.coding.services import stored_coding
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
 
-    job = ReportJob.objects.select_related("survey").get(pk=job_id)
-    job.status = ReportJob.Status.RUNNING
-    job.save(update_fields=["status"])
-    try:
-        survey = job.survey
-        _step(job, 5, "analysis")
-        records = response_records(survey)
-        flags = list(
-            QuoteSelection.objects.filter(response__survey=survey).values_list(
-                "question_id", "response__public_id"
-            )
+    from .waves import earlier_wave_records
+
+    survey = job.survey
+    job.files.all().delete()  # an earlier attempt's files, if it was interrupted
+    _step(job, 5, "analysis")
+    records = response_records(survey)
+    flags = list(
+        QuoteSelection.objects.filter(response__survey=survey).values_list(
+            "question_id", "response__public_id"
         )
-        formats = [f for f in FORMATS if f in job.formats]
-        deck = None
-        for i, fmt in enumerate(formats):
-            if fmt == "table":
-                content = render_html(survey.questionnaire, records).encode("utf-8")
-                name = f"{survey.slug}-taulukot.html"
-            else:
-                if deck is None:
-                    deck = make_deck(
-                        survey.questionnaire,
-                        records,
-                        builtin_spec(survey.questionnaire_id),
-                        quote_flags=flags,
-                        lang=job.language,
-                        coding=stored_coding(survey),
-                    )
-                _step(job, 10 + 85 * i // len(formats), fmt)
-                content = render(deck, fmt)
-                name = f"{survey.slug}.{fmt}"
-            ReportFile.objects.create(
-                job=job,
-                format=fmt,
-                filename=name,
-                content_type=CONTENT_TYPES[fmt],
-                content=content,
-                size=len(content),
-            )
-        job.status, job.progress, job.step = ReportJob.Status.DONE, 100, ""
-    except Exception as exc:  # the job fails, the page says so; the server goes on
-        job.status, job.error = ReportJob.Status.FAILED, f"{type(exc).__name__}: {exc}"
-        traceback.print_exc()
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "step", "error", "finished_at"])
+    )
+    formats = [f for f in FORMATS if f in job.params.get("formats", [])]
+    deck = None
+    for i, fmt in enumerate(formats):
+        _step(job, 10 + 85 * i // len(formats), fmt)
+        if fmt == "table":
+            content = render_html(survey.questionnaire, records).encode("utf-8")
+            name = f"{survey.slug}-taulukot.html"
+        else:
+            if deck is None:
+                deck = make_deck(
+                    survey.questionnaire,
+                    records,
+                    builtin_spec(survey.questionnaire_id),
+                    quote_flags=flags,
+                    lang=job.params.get("language", "fi"),
+                    coding=stored_coding(survey),
+                    earlier=earlier_wave_records(survey),
+                )
+            content = render(deck, fmt)
+            name = f"{survey.slug}.{fmt}"
+        ReportFile.objects.create(
+            job=job,
+            format=fmt,
+            filename=name,
+            content_type=CONTENT_TYPES[fmt],
+            content=content,
+            size=len(content),
+        )
+    job.result = {"files": [f.filename for f in job.files.all()]}
+
+
+def _invite(job: Job) -> None:
+    from luotain.web.distribution.services import invite
+
+    _step(job, 10, "sending")
+    sending = invite(job.survey, job.district)  # skips contacts already invited: safe to run again
+    job.result = {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped}
+
+
+def _remind(job: Job) -> None:
+    from luotain.web.distribution.services import remind
+
+    _step(job, 10, "sending")
+    sending = remind(
+        job.survey, max_reminders=job.params.get("max_reminders", 2), min_days=job.params.get("min_days", 7)
+    )
+    job.result = {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped}
+
+
+RUNNERS = {Job.Kind.REPORT: _report, Job.Kind.INVITE: _invite, Job.Kind.REMIND: _remind}

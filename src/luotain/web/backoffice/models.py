@@ -1,4 +1,4 @@
-"""Staff roles and report jobs of the back office."""
+"""Staff roles and background jobs of the back office."""
 
 from __future__ import annotations
 
@@ -43,9 +43,15 @@ class StaffRole(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
-class ReportJob(models.Model):
-    """A report asked for in the back office, made in the background; its files are kept in the database so
-    that every app server can hand them out."""
+class Job(models.Model):
+    """Work done in the background by the job queue (luotain.web.backoffice.jobs): a report, a district's
+    invitations, reminders. Its progress and outcome are read here by the back office; report files are kept
+    in the database, so that every app server can hand them out."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("report")
+        INVITE = "invite", _("invitations")
+        REMIND = "remind", _("reminders")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -53,28 +59,37 @@ class ReportJob(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="report_jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="jobs")
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(default=dict)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    formats = models.JSONField()
-    language = models.CharField(max_length=5, default="fi")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     step = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # a running job older than this was lost
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("report job")
-        verbose_name_plural = _("report jobs")
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
 
     def __str__(self) -> str:
-        return f"{self.survey} {', '.join(self.formats)} ({self.status})"
+        return f"{self.get_kind_display()} {self.survey} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ReportFile(models.Model):
-    job = models.ForeignKey(ReportJob, on_delete=models.CASCADE, related_name="files")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
     format = models.CharField(max_length=10)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

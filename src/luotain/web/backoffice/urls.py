@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, coding, districts, reports, results, signin, surveys
+from .views import audit, coding, districts, jobs, reports, results, signin, surveys
 
 app_name = "backoffice"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("kyselyt/<slug:slug>/koodaus/<str:question_id>/", coding.question, name="coding_question"),
     path("kyselyt/<slug:slug>/raportit/", reports.reports, name="reports"),
     path("kyselyt/<slug:slug>/raportit/<int:job_id>/<str:fmt>/", reports.download, name="download"),
+    path("tyot/", jobs.job_list, name="jobs"),
     path("loki/", audit.audit_log, name="audit"),
     path("piirit/", districts.districts, name="districts"),
     path("piirit/<slug:district_slug>/", districts.district, name="district"),

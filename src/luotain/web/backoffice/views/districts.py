@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luotain.web.audit.services import Action, record
-from luotain.web.collect.services import SurveyNotOpen
 from luotain.web.distribution.models import Invitation
-from luotain.web.distribution.services import district_contacts, invite
+from luotain.web.distribution.services import district_contacts
 from luotain.web.surveys.models import Survey
 
+from .. import jobs
 from ..access import ADMIN, COORDINATOR, staff_view, visible_districts
+from ..models import Job
 from .common import page
 
 
@@ -42,10 +43,18 @@ def district(request: HttpRequest, district_slug: str) -> HttpResponse:
         }
         rate = 100 * counts["submitted"] / counts["invited"] if counts["invited"] else None
         surveys.append((s, s.state(), counts, rate))
+    recent = Job.objects.filter(district=current, kind=Job.Kind.INVITE).select_related("survey")[:10]
     return page(
         request,
         "backoffice/district.html",
-        {"district": current, "contacts": contacts, "surveys": surveys, "title": current.name_fi},
+        {
+            "district": current,
+            "contacts": contacts,
+            "surveys": surveys,
+            "jobs": recent,
+            "running": any(j.active for j in recent),
+            "title": current.name_fi,
+        },
     )
 
 
@@ -54,15 +63,10 @@ def district(request: HttpRequest, district_slug: str) -> HttpResponse:
 def send_invitations(request: HttpRequest, district_slug: str, slug: str) -> HttpResponse:
     current = get_object_or_404(visible_districts(request.user), slug=district_slug)
     survey = get_object_or_404(Survey, slug=slug)
-    try:
-        sending = invite(survey, current)
-    except SurveyNotOpen:
+    if survey.state() != Survey.State.OPEN:
         messages.error(request, _("The survey is not open: invitations cannot be sent."))
     else:
+        jobs.submit(Job.Kind.INVITE, survey, user=request.user, district=current)
         record(request, Action.INVITATIONS_SENT, slug, district=current.slug)
-        messages.success(
-            request,
-            _("Invitations sent: %(sent)s, failed: %(failed)s, invited before: %(skipped)s.")
-            % {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped},
-        )
+        messages.success(request, _("The invitations are being sent; the table below shows how it goes."))
     return HttpResponseRedirect(reverse("backoffice:district", args=[district_slug]))

@@ -11,7 +11,7 @@ from luotain.web.audit.services import Action, record
 
 from .. import jobs
 from ..access import ADMIN, ANALYST, staff_view
-from ..models import ReportFile, ReportJob
+from ..models import Job, ReportFile
 from .common import page, survey_for
 
 FORMAT_NAMES = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF", "html": "HTML", "table": "HTML tables"}
@@ -24,13 +24,12 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         formats = [f for f in request.POST.getlist("format") if f in jobs.FORMATS]
         if formats:
-            job = ReportJob.objects.create(survey=current, requested_by=request.user, formats=formats)
-            jobs.start(job)
+            jobs.submit(Job.Kind.REPORT, current, user=request.user, formats=formats, language="fi")
             record(request, Action.REPORT_REQUESTED, slug, formats=formats)
             return HttpResponseRedirect(reverse("backoffice:reports", args=[slug]))
         problem = _("Choose at least one format.")
-    job_list = list(current.report_jobs.prefetch_related("files")[:20])
-    running = any(j.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING) for j in job_list)
+    job_list = list(current.jobs.filter(kind=Job.Kind.REPORT).prefetch_related("files")[:20])
+    running = any(j.active for j in job_list)
     return page(
         request,
         "backoffice/reports.html",

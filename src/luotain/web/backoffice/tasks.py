@@ -1,0 +1,18 @@
+"""The job queue's tasks (Huey, through huey.contrib.djhuey; the queue is chosen by LUOTAIN_QUEUE_URL)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import jobs
+
+
+@db_task(retries=2, retry_delay=30)
+def run_job(job_id: int) -> None:
+    jobs.run(job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def recover_jobs() -> None:
+    jobs.recover_stale()
