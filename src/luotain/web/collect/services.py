@@ -77,6 +77,8 @@ def start_draft(survey: Survey, district: District | None = None) -> tuple[Draft
 
 
 def find_draft(survey: Survey, token: str) -> Draft | None:
+    # Looked up by the token's SHA-256 in the database; the token itself is never compared in Python, and
+    # how long the lookup takes can tell at most something about the hash, not the token (docs/security.md).
     if not token or len(token) > 100:
         return None
     return Draft.objects.filter(survey=survey, token_hash=hash_token(token)).first()
