@@ -66,9 +66,9 @@ class DatabaseUnavailableMiddleware:
             {
                 "title": _("Please try again in a moment"),
                 "text": _(
-                    "The service could not save right now. The answers of the pages you sent before are safe. "
-                    "Go back with your browser's Back button: what you typed on this page is still there. "
-                    "Then send the page again in a moment."
+                    "The service could not save right now. The answers of the pages you sent before are "
+                    "safe. Go back with your browser's Back button: what you typed on this page is still "
+                    "there. Then send the page again in a moment."
                 ),
                 "lang": translation.get_language() or "fi",
             },
