@@ -91,6 +91,15 @@ def cmd_create_survey(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from luotain.responses import table
 
+    if args.mapping or args.draft_mapping:
+        from luotain.interop.commands import cmd_import_mapped
+
+        return cmd_import_mapped(args, _web)
+    if not args.survey:
+        print(
+            "error: give --survey (or --mapping / --draft-mapping for another tool's file)", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
     web = _web()
     web.migrate()
     try:
@@ -285,15 +294,15 @@ def cmd_redact(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    web = _web()
-    web.migrate()
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            count = web.export_responses(args.survey, out)
-        print(f"Exported {count} responses to {args.output}.", file=sys.stderr)
-    else:
-        web.export_responses(args.survey, sys.stdout)
-    return 0
+    from luotain.interop.commands import cmd_export as export
+
+    return export(args, _web, _records_from_files)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from luotain.interop.commands import cmd_convert as convert
+
+    return convert(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -518,12 +527,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import-responses",
         cmd_import,
-        "import responses from a response-table CSV",
+        "import responses from a response-table CSV, or from another tool's file by a mapping",
         "Import responses from a CSV in the response-table layout (docs/response-table.md). Every row is "
-        "checked first; if any cell is wrong nothing is imported and the problems are listed.",
+        "checked first; if any cell is wrong nothing is imported and the problems are listed. Another "
+        "tool's CSV or XLSX export: --draft-mapping drafts a mapping of its columns and labels to the "
+        "questionnaire, which you check; --mapping imports by it, listing unmapped columns and values by "
+        "name and count (docs/interop.md).",
     )
-    p.add_argument("file", help="CSV file")
-    p.add_argument("--survey", required=True, help="survey link name")
+    p.add_argument("file", help="CSV file (or another tool's CSV or XLSX with a mapping)")
+    p.add_argument("--survey", help="survey link name")
+    from luotain.interop.options import add_export_options, add_import_options
+
+    add_import_options(p)
 
     p = add(
         "contacts",
@@ -595,9 +610,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--survey", required=True, help="survey link name")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = add("export-responses", cmd_export, "export responses as a response-table CSV")
-    p.add_argument("--survey", required=True, help="survey link name")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p = add(
+        "export-responses",
+        cmd_export,
+        "export responses as CSV (the response table), Excel, SPSS or Parquet",
+        "Export a survey's responses (--survey) or a response-table CSV (--questionnaire, --responses) as "
+        "csv (the response table), xlsx (with a codebook sheet), sav (SPSS: labels, multiple choices as 0/1 "
+        "variables) or parquet (docs/interop.md).",
+    )
+    _add_source(p)
+    p.add_argument("-o", "--output", help="file to write (default: standard output, csv only)")
+    add_export_options(p)
+
+    p = add(
+        "convert",
+        cmd_convert,
+        "convert an XLSForm to a questionnaire file, or a questionnaire file to an XLSForm",
+        "FORM.xlsx -o FORM.yaml: an XLSForm (ODK, KoboToolbox) as a questionnaire file; whatever cannot be "
+        "converted is listed by row and reason, and the exit status is 1. FILE.yaml -o FORM.xlsx: a "
+        "questionnaire as an XLSForm, checked with pyxform (docs/interop.md).",
+    )
+    p.add_argument("file", help="an XLSForm (.xlsx) or a questionnaire file (.yaml)")
+    p.add_argument("-o", "--output", help="the file to write (YAML: default standard output)")
 
     p = add(
         "analyse",

@@ -67,6 +67,18 @@ def export_responses(slug: str, out: TextIO) -> int:
     return write_csv(survey.questionnaire, response_records(survey), out)
 
 
+def survey_questionnaire(slug: str) -> Any:
+    return get_survey(slug).questionnaire
+
+
+def survey_responses(slug: str) -> tuple[Any, list[Any]]:
+    """A survey's questionnaire and its stored responses (exports in other formats)."""
+    from luotain.web.collect.services import response_records
+
+    survey = get_survey(slug)
+    return survey.questionnaire, list(response_records(survey))
+
+
 def import_responses(slug: str, stream: TextIO) -> int:
     from luotain.responses import read_csv
     from luotain.web.collect.services import import_responses as store
