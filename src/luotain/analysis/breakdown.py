@@ -135,27 +135,29 @@ def _question_breakdown(
     group_ids: Sequence[str],
     group_hidden: np.ndarray,
     k: int,
+    tests: bool = True,
 ) -> QuestionBreakdown | None:
+    test_of = _test_of if tests else _no_test
     if isinstance(question, Matrix):
         labels = list(question.option_ids())
         rows: dict[str, dict[str, GroupCell]] = {}
-        tests: dict[str, Test | None] = {}
+        row_tests: dict[str, Test | None] = {}
         for row in question.rows:
             coded = columns.coded(question.row_column(row.id), labels)
             table = _crosstab(groups, coded.codes, coded.size)
             rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden, k)
-            tests[row.id] = _test_of(table, group_hidden)
-        return QuestionBreakdown(rows=rows, tests=tests)
+            row_tests[row.id] = test_of(table, group_hidden)
+        return QuestionBreakdown(rows=rows, tests=row_tests if tests else None)
     if isinstance(question, MultipleChoice):
         multi = columns.multi(question.id, question.option_ids())
         table = _multi_crosstab(multi, groups)
         sizes = np.bincount(groups.codes[multi.answered], minlength=groups.size + 1)[: groups.size]
         cells = _cells(table, sizes, multi.labels, group_ids, group_hidden, k, partition=False)
-        tests = {
-            label: _test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
+        option_tests = {
+            label: test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
             for j, label in enumerate(multi.labels)
         }
-        return QuestionBreakdown(groups=cells, tests=tests)
+        return QuestionBreakdown(groups=cells, tests=option_tests if tests else None)
     if isinstance(question, SingleChoice):
         coded = columns.coded(question.id, question.option_ids())
     elif isinstance(question, Rating):
@@ -175,11 +177,16 @@ def _question_breakdown(
             if "nps" in figures:
                 extra["nps"] = figures["nps"]
             cells[gid] = cells[gid].model_copy(update=extra)
-    test = _test_of(table, group_hidden)
-    return QuestionBreakdown(groups=cells, test=test, warning=None if test else NO_TEST)
+    test = test_of(table, group_hidden)
+    return QuestionBreakdown(groups=cells, test=test, warning=None if test or not tests else NO_TEST)
 
 
-def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int) -> Breakdown:
+def _no_test(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
+    return None
+
+
+def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int, tests: bool = True) -> Breakdown:
+    """Every question's figures per group; ``tests``: with a test of independence per table."""
     groups, labels = _groups(frame, columns, by)
     group_ids = groups.labels
     sizes = groups.counts()
@@ -188,7 +195,7 @@ def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int) -> Breakd
     for question in frame.questionnaire.questions():
         if question.id == by:
             continue
-        result = _question_breakdown(question, columns, groups, group_ids, group_hidden, k)
+        result = _question_breakdown(question, columns, groups, group_ids, group_hidden, k, tests)
         if result is not None:
             questions[question.id] = result
     return Breakdown(

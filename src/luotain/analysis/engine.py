@@ -259,11 +259,15 @@ def analyse(
     k: int | None = None,
     codebooks: Sequence[Codebook] = (),
     coded: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    compare: ResponseFrame | None = None,
+    tests: bool = True,
 ) -> AnalysisResult:
     """All figures of the questionnaire's questions, optionally for a subset and broken down by a group.
 
     ``codebooks`` rank the themes of open questions; ``coded`` (question -> response id -> codes) gives the
-    codes as stored by an analyst, otherwise the codebooks' rules code the answers."""
+    codes as stored by an analyst, otherwise the codebooks' rules code the answers. ``compare``: an earlier
+    wave of the questionnaire family; each share then gets its change from that wave (analysis.compare).
+    ``tests=False`` leaves out the breakdown's tests of independence."""
     questionnaire = frame.questionnaire
     filters = {key: list(values) for key, values in (filters or {}).items()}
     k = k if k is not None else questionnaire.disclosure_threshold
@@ -276,7 +280,7 @@ def analyse(
             organisations = result.organisations
             break
     totals = {kind: len(frame.registry.of_kind(kind)) for kind in organisations}
-    return AnalysisResult(
+    analysed = AnalysisResult(
         questionnaire=questionnaire.id,
         n_responses=df.height,
         filters=filters,
@@ -284,7 +288,7 @@ def analyse(
         organisations=organisations,
         coverage={kind: Coverage(answered=organisations[kind], total=totals[kind]) for kind in organisations},
         rankings=rankings(questionnaire, results),
-        breakdowns=breakdown(frame, columns, by, k) if by else None,
+        breakdowns=breakdown(frame, columns, by, k, tests) if by else None,
         themes={
             cb.question: _themes(cb, df, (coded or {}).get(cb.question))
             for cb in codebooks
@@ -293,3 +297,8 @@ def analyse(
         or None,
         skipped_cells=frame.report.skipped_cells,
     )
+    if compare is None:
+        return analysed
+    from .compare import compare as with_changes
+
+    return with_changes(analysed, frame, compare)

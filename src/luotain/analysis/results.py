@@ -12,6 +12,33 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class Change(_Result):
+    """A share's change from the compared wave, in percentage points, with Newcombe's 95 % interval and a
+    two-proportion test (docs/analysis.md, "Comparing waves")."""
+
+    before: float  # the share in the compared wave, percent
+    pp: float  # now − before
+    ci95: Interval
+    p_value: float
+    test: str  # z_test | fisher_exact | none
+    significant: bool  # the interval leaves out 0
+    n_before: int
+    n_now: int
+
+
+class ScoreChange(_Result):
+    """NPS or a mean, changed from the compared wave (NPS points or the scale's units)."""
+
+    before: float
+    difference: float  # now − before
+    ci95: Interval
+    p_value: float
+    test: str  # normal (NPS) | welch (means)
+    significant: bool
+    n_before: int
+    n_now: int
+
+
 class Shares(_Result):
     """Counts and shares of options among the ``n`` who answered (a question, or a matrix row)."""
 
@@ -19,6 +46,8 @@ class Shares(_Result):
     counts: dict[str, int]
     percent: dict[str, float]
     ci95: dict[str, Interval]
+    change: dict[str, Change] | None = None
+    not_asked_before: bool | None = None
 
 
 class QuestionResult(_Result):
@@ -43,6 +72,13 @@ class QuestionResult(_Result):
     passives: float | None = None
     detractors: float | None = None
     organisations: dict[str, int] | None = None
+    # With a compared wave: the change next to each share and figure, or why there is none.
+    change: dict[str, Change] | None = None
+    agree_change: Change | None = None
+    nps_change: ScoreChange | None = None
+    mean_change: ScoreChange | None = None
+    not_asked_before: bool | None = None
+    not_comparable: str | None = None
 
 
 class RankedRow(_Result):
@@ -73,6 +109,9 @@ class GroupCell(_Result):
     ci95: dict[str, Interval | None] | None = None
     mean: float | None = None
     nps: float | None = None
+    change: dict[str, Change | None] | None = None  # None where a cell is suppressed in either wave
+    nps_change: ScoreChange | None = None
+    mean_change: ScoreChange | None = None
 
 
 class QuestionBreakdown(_Result):
@@ -113,6 +152,19 @@ class Themes(_Result):
     other_mentions: list[Theme]
 
 
+class Comparison(_Result):
+    """The wave the ``change`` figures compare with, and what of it could not be compared."""
+
+    wave: str
+    questionnaire: str
+    n_responses: int
+    not_asked_before: list[str]  # questions (and matrix rows, QUESTION/ROW) the compared wave did not ask
+    not_asked_now: list[str]  # questions the compared wave asked and this one does not
+    not_comparable: dict[str, str]  # question -> why (its type or scale changed)
+    mapped: dict[str, dict[str, list[str]]]  # question -> option -> the compared wave's options in it
+    unmapped: dict[str, list[str]]  # question -> the compared wave's options with no counterpart (left out)
+
+
 class AnalysisResult(_Result):
     questionnaire: str
     n_responses: int
@@ -124,3 +176,4 @@ class AnalysisResult(_Result):
     breakdowns: Breakdown | None = None
     themes: dict[str, Themes] | None = None
     skipped_cells: int = 0
+    comparison: Comparison | None = None

@@ -82,6 +82,11 @@ class Option(BaseModel):
     id: str = Field(pattern=OPTION_IDENT)
     label: Text
     other: bool = Field(default=False, description="Asks for free text when chosen ('muu, mikä?').")
+    previous: list[Annotated[str, Field(pattern=OPTION_IDENT)]] = Field(
+        default_factory=list,
+        description="Option ids of the family's previous wave that this option renames or merges; an id "
+        "the previous wave shares with this option needs no listing.",
+    )
 
 
 class Column(BaseModel):
@@ -126,6 +131,7 @@ class _ChoiceQuestion(QuestionBase):
         _require_unique([o.id for o in options], "option")
         if sum(o.other for o in options) > 1:
             raise ValueError("only one option may be 'other'")
+        _check_previous(options)
         return options
 
     def option_ids(self) -> tuple[str, ...]:
@@ -196,6 +202,7 @@ class Matrix(QuestionBase):
         _require_unique([o.id for o in options], "option")
         if any(o.other for o in options):
             raise ValueError("a matrix option cannot ask for free text")
+        _check_previous(options)
         return options
 
     def option_ids(self) -> tuple[str, ...]:
@@ -390,6 +397,17 @@ class Questionnaire(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Text
+    family: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="The questionnaire family: the waves of a survey repeated year after year share it.",
+    )
+    wave: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="This version's wave in its family, e.g. '2025'; waves are ordered by it (see wave_key).",
+    )
     languages: list[Language] = Field(default_factory=_finnish_only)
     intro: Text | None = None
     thanks: Text | None = None
@@ -419,6 +437,8 @@ class Questionnaire(BaseModel):
                 seen[q.id] = q
         if "fi" not in self.languages:
             problems.append("languages: Finnish ('fi') is required")
+        if (self.family is None) != (self.wave is None):
+            problems.append("family and wave go together: give both or neither")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -464,6 +484,23 @@ def _check_type_question(q: OrganisationPicker, seen: dict[str, QuestionBase]) -
             f"({', '.join(ORGANISATION_TYPES)})"
         ]
     return []
+
+
+def _check_previous(options: list[Option]) -> None:
+    """Each old option id maps to one new option: not listed twice, and not an id another option keeps."""
+    ids = {o.id for o in options}
+    claimed: dict[str, str] = {}
+    for option in options:
+        for old in option.previous:
+            if old in ids and old != option.id:
+                raise ValueError(
+                    f"option '{option.id}': previous names '{old}', which is another option of this question"
+                )
+            if old in claimed and claimed[old] != option.id:
+                raise ValueError(
+                    f"previous option '{old}' is named by both '{claimed[old]}' and '{option.id}'"
+                )
+            claimed[old] = option.id
 
 
 def _require_unique(ids: list[str], what: str) -> None:
