@@ -13,10 +13,13 @@ from luotain.analysis.compare import fold, trend
 from luotain.analysis.difference import Moments, mean_difference, nps_difference, proportion_difference
 from luotain.questionnaire import (
     QuestionnaireError,
+    load_builtin,
     parse_questionnaire,
 )
 from luotain.questionnaire.waves import wave_key
-from luotain.responses import ResponseRecord
+from luotain.report.numbers import round_half_up
+from luotain.responses import ResponseRecord, demo_2025
+from luotain.responses.demo import generate
 
 # ------------------------------------------------------------------------------------------- statistics
 
@@ -232,6 +235,16 @@ def test_waves_are_ordered_with_numbers_as_numbers():
     ]
 
 
+def test_the_builtin_waves_are_one_family():
+    q24, q25 = load_builtin("mll-kumppanikysely-2024"), load_builtin("mll-kumppanikysely-2025")
+    assert (q24.family, q24.wave, q25.family, q25.wave) == (
+        "mll-kumppanikysely",
+        "2024",
+        "mll-kumppanikysely",
+        "2025",
+    )
+
+
 # --------------------------------------------------------------------------------------------- comparing
 
 
@@ -396,3 +409,35 @@ def test_trend_over_three_waves_folds_step_by_step():
     )
     assert not waves[0].asked("new_only") and waves[1].asked("new_only")
     assert not waves[0].asked("grid", "r2") and waves[0].asked("grid", "r1")
+
+
+# ------------------------------------------------------------------------------------------------ the demo
+
+
+@pytest.fixture(scope="module")
+def demo_waves():
+    q24, q25 = load_builtin("mll-kumppanikysely-2024"), load_builtin("mll-kumppanikysely-2025")
+    return q24, generate().records, q25, demo_2025.generate().records
+
+
+def test_the_2025_demo_wave_changes_plausibly(demo_waves):
+    q24, r24, q25, r25 = demo_waves
+    result = analyse(ResponseFrame.from_records(q25, r25), compare=ResponseFrame.from_records(q24, r24))
+    f = result.questions
+    assert result.n_responses == 82
+    status = f["cooperation_status"]
+    assert int(round_half_up(status.percent["vakiintunut"])) == 66
+    assert int(round_half_up(status.change["vakiintunut"].before)) == 59
+    assert not status.change["vakiintunut"].significant  # 59 → 66 % is within the noise at n = 80
+    assert status.change["toivomme_lisaa"].significant  # 35 → 52 % is not
+    assert status.change["vahaista"].before == pytest.approx(100 * 6 / 80)  # satunnaista + ei_yhteistyota
+    assert (
+        int(round_half_up(f["recommend"].nps)) == 79 and str(round_half_up(f["recommend"].mean, 1)) == "9.2"
+    )
+    assert not f["recommend"].nps_change.significant
+    assert f["contact_frequency"].not_asked_before
+    assert result.comparison.not_asked_now == ["meeting_place_org"]
+    assert result.comparison.mapped == {
+        "family_centre_org": {"kehitteilla": ["kesken"]},
+        "cooperation_status": {"vahaista": ["satunnaista", "ei_yhteistyota"]},
+    }

@@ -288,44 +288,102 @@ class DemoData:
     wish_themes: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class WavePlan:
+    """What one wave's demo answers are dealt from: decks of exact counts for the published figures, weights
+    and probabilities for the rest. ``meeting_place_org`` and ``contact_frequency`` are None in the wave
+    that does not ask them; ``status_order`` is cooperation_status's options in the questionnaire's order."""
+
+    template: str
+    n: int
+    start: datetime
+    days: int
+    org_types: dict[str, int]
+    n_counties: int
+    n_municipalities: int
+    roles: dict[str, int]
+    responsibilities: dict[str, dict[str, int]]
+    cooperation_status: dict[str, int]
+    status_order: tuple[str, ...]
+    funding_secured: dict[int, int]
+    family_centre_partner: dict[int, int]
+    recommend: dict[int, int]
+    family_centre_org: dict[str, int]
+    meeting_place_org: dict[str, int] | None
+    contact_frequency: dict[str, int] | None
+    cooperation_forms: dict[str, float]
+    awareness: dict[str, float]
+    importance_families: dict[str, float]
+    importance_professionals: dict[str, float]
+    experience: dict[str, float]
+
+
+WAVE_2024 = WavePlan(
+    template=TEMPLATE,
+    n=N_RESPONSES,
+    start=SURVEY_START,
+    days=SURVEY_DAYS,
+    org_types=ORG_TYPES,
+    n_counties=N_COUNTIES,
+    n_municipalities=N_MUNICIPALITIES,
+    roles=ROLES,
+    responsibilities=RESPONSIBILITIES,
+    cooperation_status=COOPERATION_STATUS,
+    status_order=("vakiintunut", "kehittymassa", "toivomme_lisaa", "satunnaista"),
+    funding_secured=FUNDING_SECURED,
+    family_centre_partner=FAMILY_CENTRE_PARTNER,
+    recommend=RECOMMEND,
+    family_centre_org=FAMILY_CENTRE_ORG,
+    meeting_place_org=MEETING_PLACE_ORG,
+    contact_frequency=None,
+    cooperation_forms=COOPERATION_FORMS,
+    awareness=AWARENESS,
+    importance_families=IMPORTANCE_FAMILIES,
+    importance_professionals=IMPORTANCE_PROFESSIONALS,
+    experience=EXPERIENCE,
+)
+
+
 def generate(seed: int = 2024, registry: Registry | None = None) -> DemoData:
-    """The 80 demo responses. The same seed gives the same responses."""
+    """The 80 demo responses of the 2024 wave. The same seed gives the same responses."""
+    return generate_wave(WAVE_2024, seed, registry)
+
+
+def generate_wave(plan: WavePlan, seed: int, registry: Registry | None = None) -> DemoData:
+    """A wave's demo responses, dealt from its plan. The same seed gives the same responses."""
     rng = random.Random(seed)
     registry = registry or default_registry()
-    n = N_RESPONSES
+    n = plan.n
     answers: list[dict[str, Any]] = [{} for _ in range(n)]
 
-    org_types = _deck(rng, ORG_TYPES, n)
-    _assign_organisations(rng, registry, answers, org_types)
-    for a, role in zip(answers, _deck(rng, ROLES, n), strict=True):
+    org_types = _deck(rng, plan.org_types, n)
+    _assign_organisations(rng, registry, answers, org_types, plan)
+    for a, role in zip(answers, _deck(rng, plan.roles, n), strict=True):
         a["role"] = role
         if role == "muu":
             a["role/other"] = rng.choice(ROLE_OTHER)
     for a in answers:
-        a["family_centre_org"] = _weighted(rng, FAMILY_CENTRE_ORG)
-        a["meeting_place_org"] = _weighted(rng, MEETING_PLACE_ORG)
-        a["cooperation_forms"] = _multi(rng, COOPERATION_FORMS)
-        a["awareness"] = _multi(rng, AWARENESS)
-    _deal_multi(
-        rng,
-        answers,
-        "cooperation_status",
-        COOPERATION_STATUS,
-        ["vakiintunut", "kehittymassa", "toivomme_lisaa", "satunnaista"],
-    )
-    for row, counts in RESPONSIBILITIES.items():
+        a["family_centre_org"] = _weighted(rng, plan.family_centre_org)
+        if plan.meeting_place_org is not None:
+            a["meeting_place_org"] = _weighted(rng, plan.meeting_place_org)
+        a["cooperation_forms"] = _multi(rng, plan.cooperation_forms)
+        a["awareness"] = _multi(rng, plan.awareness)
+    _deal_multi(rng, answers, "cooperation_status", plan.cooperation_status, plan.status_order)
+    if plan.contact_frequency is not None:
+        _deal(rng, answers, "contact_frequency", plan.contact_frequency)
+    for row, counts in plan.responsibilities.items():
         _deal(rng, answers, f"responsibilities/{row}", counts)
-    _deal(rng, answers, "funding_secured", FUNDING_SECURED)
-    _deal(rng, answers, "family_centre_partner", FAMILY_CENTRE_PARTNER)
-    _deal(rng, answers, "recommend", RECOMMEND)
+    _deal(rng, answers, "funding_secured", plan.funding_secured)
+    _deal(rng, answers, "family_centre_partner", plan.family_centre_partner)
+    _deal(rng, answers, "recommend", plan.recommend)
     for matrix, rows in (
-        ("importance_families", IMPORTANCE_FAMILIES),
-        ("importance_professionals", IMPORTANCE_PROFESSIONALS),
+        ("importance_families", plan.importance_families),
+        ("importance_professionals", plan.importance_professionals),
     ):
         for row, top in rows.items():
             for a in answers:
                 a[f"{matrix}/{row}"] = _importance(rng, top)
-    for row, top in EXPERIENCE.items():
+    for row, top in plan.experience.items():
         for a in answers:
             a[f"cooperation_experience/{row}"] = _satisfaction(rng, top)
 
@@ -341,11 +399,11 @@ def generate(seed: int = 2024, registry: Registry | None = None) -> DemoData:
         for question, texts in OPEN_TEXTS.items():
             if rng.random() < OPEN_RATES[question]:
                 a[question] = rng.choice(texts)
-        submitted = SURVEY_START + timedelta(minutes=rng.randrange(SURVEY_DAYS * 24 * 60))
+        submitted = plan.start + timedelta(minutes=rng.randrange(plan.days * 24 * 60))
         data.records.append(
             ResponseRecord(rid, submitted, {k: v for k, v in a.items() if v not in (None, [])})
         )
-    data.records.sort(key=lambda r: r.submitted_at or SURVEY_START)
+    data.records.sort(key=lambda r: r.submitted_at or plan.start)
     return data
 
 
@@ -387,15 +445,19 @@ def _deal_multi(
 
 
 def _assign_organisations(
-    rng: random.Random, registry: Registry, answers: list[dict[str, Any]], org_types: list[str]
+    rng: random.Random,
+    registry: Registry,
+    answers: list[dict[str, Any]],
+    org_types: list[str],
+    plan: WavePlan,
 ) -> None:
-    counties = rng.sample([o.code for o in registry.of_kind("hyvinvointialue")], N_COUNTIES)
-    municipalities = rng.sample([o.code for o in registry.of_kind("kunta")], N_MUNICIPALITIES)
+    counties = rng.sample([o.code for o in registry.of_kind("hyvinvointialue")], plan.n_counties)
+    municipalities = rng.sample([o.code for o in registry.of_kind("kunta")], plan.n_municipalities)
     pools = {"hyvinvointialue": counties, "kunta": municipalities}
     # Every organisation answers at least once; the rest of the respondents are spread over them.
     queues: dict[str, list[str]] = {}
     for kind, pool in pools.items():
-        total = ORG_TYPES[kind]
+        total = plan.org_types[kind]
         queue = list(pool) + [rng.choice(pool) for _ in range(total - len(pool))]
         rng.shuffle(queue)
         queues[kind] = queue
