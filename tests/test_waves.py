@@ -3,10 +3,13 @@ on the dashboard, and the 2025 demo wave."""
 
 from __future__ import annotations
 
+import io
 import math
 from datetime import UTC, datetime
 
 import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from luotain.analysis import ResponseFrame, analyse
 from luotain.analysis.compare import fold, trend
@@ -17,9 +20,12 @@ from luotain.questionnaire import (
     parse_questionnaire,
 )
 from luotain.questionnaire.waves import wave_key
+from luotain.report.make import make_deck
 from luotain.report.numbers import round_half_up
+from luotain.report.render import render
+from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord, demo_2025
-from luotain.responses.demo import generate
+from luotain.responses.demo import generate, quote_flags
 
 # ------------------------------------------------------------------------------------------- statistics
 
@@ -441,3 +447,93 @@ def test_the_2025_demo_wave_changes_plausibly(demo_waves):
         "family_centre_org": {"kehitteilla": ["kesken"]},
         "cooperation_status": {"vahaista": ["satunnaista", "ei_yhteistyota"]},
     }
+
+
+# ---------------------------------------------------------------------------------------------- the report
+
+
+@pytest.fixture(scope="module")
+def deck_2025(demo_waves):
+    q24, r24, q25, r25 = demo_waves
+    return make_deck(
+        q25, r25, builtin_spec(q25.id), quote_flags=quote_flags(r25), earlier=[("2024", q24, r24)]
+    )
+
+
+def test_the_report_has_a_trend_section_worded_from_the_numbers(deck_2025):
+    sections = [s.title for s in deck_2025.slides if s.kind == "section"]
+    assert "Muutos edelliseen kyselyyn" in sections
+    assert "7. Muutos edelliseen kyselyyn" in deck_2025.slides[1].items
+    trends = {s.title: s for s in deck_2025.slides if s.kind == "trend"}
+    assert list(trends) == [
+        "Yhteistyön tilannekuva",
+        "Molemmille kuuluvat tehtävät",
+        "Rahoitus ja kumppanuus",
+        "Yhteistyön suosittelu",
+    ]
+    status = trends["Yhteistyön tilannekuva"]
+    assert status.bullets[0] == (
+        "Vakiintunutta yhteistyötä kokevien osuus pysyi käytännössä ennallaan (59\u00a0% → 66\u00a0%; "
+        "muutos ei ylitä satunnaisvaihtelua)."
+    )
+    assert (
+        status.bullets[2]
+        == "Lisää yhteistyötä toivovien osuus kasvoi 35\u00a0%:sta 52\u00a0%:iin (+17 prosenttiyksikköä)."
+    )
+    assert trends["Yhteistyön suosittelu"].bullets == (
+        "NPS pysyi käytännössä ennallaan (82 → 79; muutos ei ylitä satunnaisvaihtelua).",
+    )
+    chart = status.trend
+    assert chart.waves == ("2024", "2025") and chart.unit == "%"
+    assert chart.categories[0] == "Yhteistyö on vakiintunutta"
+    assert [round(v[0], 2) for v in chart.values] == [58.75, 65.85]
+    assert chart.n_note == "n = 80 (2024), 82 (2025)"
+    assert trends["Molemmille kuuluvat tehtävät"].trend.n_note == "n = 79–80 (2024), 81–82 (2025)"
+
+
+def test_the_trend_section_needs_a_previous_wave(demo_waves):
+    q24, r24, _, _ = demo_waves
+    deck = make_deck(q24, r24, builtin_spec(q24.id))
+    assert "Muutos edelliseen kyselyyn" not in [s.title for s in deck.slides]
+    assert not any(s.kind == "trend" for s in deck.slides)
+    assert len(deck.slides[1].items) == 7
+
+
+def test_trend_slides_in_html_and_pptx(deck_2025):
+    html = render(deck_2025, "html").decode("utf-8")
+    assert "kasvoi 35\u00a0%:sta 52\u00a0%:iin" in html
+    assert 'aria-label="Yhteistyö on vakiintunutta: 2024 59\u00a0%, 2025 66\u00a0%;' in html
+    deck = Presentation(io.BytesIO(render(deck_2025, "pptx")))
+    charts = [
+        shape
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart
+        and shape.chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        and shape.name == "Kehitys"
+    ]
+    assert len(charts) == 4
+    first = charts[0].chart.plots[0]
+    assert next(iter(first.categories)) == "Yhteistyö on vakiintunutta"
+    assert [s.name for s in first.series] == ["2024", "2025"]
+    assert list(first.series[1].values)[:3] == [65.9, 30.5, 52.4]
+    assert "Yhteistyö on vakiintunutta: 2024 59\u00a0%" in charts[0]._element.nvGraphicFramePr.cNvPr.get(
+        "descr"
+    )
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("NPS pysyi käytännössä ennallaan (82 → 79" in t for t in texts)
+
+
+def test_a_trend_slide_naming_what_the_question_lacks_is_a_clear_error(demo_waves, tmp_path):
+    from luotain.report.build import SpecError
+    from luotain.report.spec import load_spec
+
+    q24, r24, _, _ = demo_waves
+    path = tmp_path / "s.report.yaml"
+    path.write_text(
+        "title: T\ndate: '1.1.2025'\nsections:\n  - title: Muutos\n    slides:\n"
+        "      - {kind: trend, question: cooperation_status, items: [{option: nope}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError, match="'nope' is not an option of the question"):
+        make_deck(q24, r24, load_spec(path))

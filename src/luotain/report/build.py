@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from luotain.analysis import AnalysisResult, share_words
+from luotain.analysis.compare import WaveFigures
 from luotain.analysis.results import QuestionResult
 from luotain.questionnaire import (
     Matrix,
@@ -30,6 +31,7 @@ from . import spec as s
 from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
 from .numbers import number, percent
 from .themes import theme
+from .trends import TrendError, checked_items, trend_slide
 
 FIXED: dict[str, dict[str, str]] = {
     "fi": {
@@ -115,10 +117,15 @@ def build_deck(
     themes: Mapping[str, ThemeRanking] | None = None,
     clouds: Mapping[str, Logo] | None = None,
     lang: str = "fi",
+    waves: Sequence[WaveFigures] = (),
 ) -> Deck:
-    """The deck. ``group_sizes`` counts respondents per (organisation type, role) for quote attribution."""
+    """The deck. ``group_sizes`` counts respondents per (organisation type, role) for quote attribution.
+    ``waves``: every wave of the survey's family up to this one, oldest first, in this wave's questions and
+    options (``luotain.analysis.compare.trend``); ``result`` is then compared with the previous wave. With
+    fewer than two waves the trend slides, and a section of nothing else, are left out."""
     builder = _Builder(spec, questionnaire, result, quotes, group_sizes or {}, lang, themes or {})
     builder.clouds = clouds or {}
+    builder.waves = waves
     return Deck(
         title=spec.title.get(lang),
         subtitle=spec.subtitle.get(lang) if spec.subtitle else "",
@@ -162,6 +169,7 @@ class _Builder:
         self.spec, self.q, self.result, self.lang = spec, questionnaire, result, lang
         self.themes = themes
         self.clouds: Mapping[str, Logo] = {}
+        self.waves: Sequence[WaveFigures] = ()
         self.quotes = quotes
         self.group_sizes = group_sizes
         self.k = questionnaire.disclosure_threshold
@@ -178,12 +186,28 @@ class _Builder:
                 f"the report names question '{qid}', which the questionnaire does not have"
             ) from None
 
+    def sections(self) -> list[s.Section]:
+        """The spec's sections, without one of only trend slides when there is no previous wave."""
+        if len(self.waves) > 1:
+            return list(self.spec.sections)
+        return [
+            section
+            for section in self.spec.sections
+            if not section.slides or not all(isinstance(slide, s.TrendSlide) for slide in section.slides)
+        ]
+
     def slides(self) -> list[Slide]:
+        for section in self.spec.sections:  # trend slides are checked even when there is nothing to show
+            for slide in section.slides:
+                if isinstance(slide, s.TrendSlide):
+                    self.check_trend(slide)
         out: list[Slide] = []
-        for section in self.spec.sections:
+        for section in self.sections():
             if section.divider:
                 out.append(Slide(kind="section", title=self.t(section.title)))
             for slide in section.slides:
+                if isinstance(slide, s.TrendSlide) and len(self.waves) < 2:
+                    continue  # no previous wave: nothing to compare
                 if isinstance(slide, s.ThemesSlide) and slide.question not in self.themes:
                     continue  # no coding for this question (no codebook): no slide
                 if isinstance(slide, s.WordCloudSlide) and slide.question not in self.clouds:
@@ -201,7 +225,7 @@ class _Builder:
                 kind="title", title=title or self.t(self.spec.title), lead=self.t(self.spec.subtitle)
             )
         if isinstance(slide, s.ContentsSlide):
-            items = tuple(f"{i}. {self.t(sec.title)}" for i, sec in enumerate(self.spec.sections, start=1))
+            items = tuple(f"{i}. {self.t(sec.title)}" for i, sec in enumerate(self.sections(), start=1))
             return Slide(kind="contents", title=title or self.fixed["contents"], items=items)
         if isinstance(slide, s.BulletsSlide):
             return Slide(
@@ -232,11 +256,22 @@ class _Builder:
                 picture=self.clouds[slide.question],
                 note=f"n = {figures.n}",
             )
+        if isinstance(slide, s.TrendSlide):
+            try:
+                return trend_slide(slide, self.q, self.waves, self.result, self.lang)
+            except TrendError as exc:
+                raise SpecError(str(exc)) from None
         if isinstance(slide, s.ContactSlide):
             return Slide(
                 kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)
             )
         raise SpecError(f"unknown slide kind {slide.kind}")  # pragma: no cover
+
+    def check_trend(self, slide: s.TrendSlide) -> None:
+        try:
+            checked_items(self.q, slide.question, slide.items)
+        except TrendError as exc:
+            raise SpecError(str(exc)) from None
 
     # -- charts -------------------------------------------------------------------------------------------
 

@@ -26,6 +26,24 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class TrendChart:
+    """Figures followed over the waves of a survey: a group of bars for each category (an option, NPS, ...),
+    one bar a wave, oldest first. A value is None where that wave did not ask the question."""
+
+    categories: tuple[str, ...]
+    waves: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]  # per wave, per category
+    unit: Literal["%", ""]  # percent (a share), or a plain number (NPS, a mean)
+    digits: int  # decimals of a value's label
+    minimum: float
+    maximum: float
+    missing: str  # the label of a value a wave lacks: "ei kysytty"
+    n_note: str  # "n = 80 (2024), 82 (2025)"
+    base: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class Quote:
     text: str
     attribution: str
@@ -49,7 +67,17 @@ class Logo:
 @dataclass(frozen=True)
 class Slide:
     kind: Literal[
-        "title", "contents", "section", "chart", "ranking", "bullets", "quotes", "nps", "contact", "picture"
+        "title",
+        "contents",
+        "section",
+        "chart",
+        "ranking",
+        "bullets",
+        "quotes",
+        "nps",
+        "contact",
+        "picture",
+        "trend",
     ]
     title: str
     lead: str = ""
@@ -60,6 +88,7 @@ class Slide:
     figures: tuple[KeyFigure, ...] = ()
     note: str = ""
     picture: Logo | None = None  # an image drawn on the slide (a word cloud), with its alt text
+    trend: TrendChart | None = None  # figures over the waves of the survey
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
+from luotain.analysis.compare import WaveFigures, compare, trend
 from luotain.questionnaire import Matrix, MultipleChoice, Questionnaire, Rating, Recommendation, SingleChoice
 from luotain.registry import Registry
 from luotain.responses import ResponseRecord
@@ -24,6 +25,8 @@ FORMATS = ("html", "pdf", "pptx")
 
 # An analyst's stored coding: codebooks by question, and question -> response id -> codes.
 Coding = tuple[Mapping[str, Codebook], Mapping[str, Mapping[str, Sequence[str]]]]
+# An earlier wave of the survey's questionnaire family: its label ("2024"), questionnaire and responses.
+EarlierWave = tuple[str, Questionnaire, Sequence[ResponseRecord]]
 
 
 def default_spec(questionnaire: Questionnaire) -> s.ReportSpec:
@@ -53,10 +56,13 @@ def make_deck(
     registry: Registry | None = None,
     lang: str = "fi",
     coding: Coding | None = None,
+    earlier: Sequence[EarlierWave] = (),
 ) -> Deck:
-    """``quote_flags``: (question id, response id) pairs of open answers chosen for the report."""
+    """``quote_flags``: (question id, response id) pairs of open answers chosen for the report; ``earlier``:
+    the earlier waves of the questionnaire family, oldest first, for the trend slides."""
     frame = ResponseFrame.from_records(questionnaire, records, registry=registry)
-    return deck_from_frame(frame, spec, quote_flags=quote_flags, lang=lang, coding=coding)
+    frames = [(label, ResponseFrame.from_records(q, r, registry=registry)) for label, q, r in earlier]
+    return deck_from_frame(frame, spec, quote_flags=quote_flags, lang=lang, coding=coding, earlier=frames)
 
 
 def deck_from_frame(
@@ -66,14 +72,20 @@ def deck_from_frame(
     quote_flags: Iterable[tuple[str, str]] = (),
     lang: str = "fi",
     coding: Coding | None = None,
+    earlier: Sequence[tuple[str, ResponseFrame]] = (),
 ) -> Deck:
     """The deck from an already checked response frame (for large tables). ``coding``: the codebooks and the
-    codes of open answers as an analyst stored them; without it the built-in codebooks' rules code them."""
+    codes of open answers as an analyst stored them; without it the built-in codebooks' rules code them.
+    ``earlier``: (label, frame) of the earlier waves, oldest first: the result is compared with the last."""
     questionnaire = frame.questionnaire
     spec = spec or default_spec(questionnaire)
     stored_books, stored_codes = coding or ({}, {})
     codebooks = _codebooks(spec, frame, stored_books)
     result = analyse(frame, codebooks=list(codebooks.values()), coded=stored_codes)
+    waves: list[WaveFigures] = []
+    if earlier:
+        waves = trend([*earlier, (questionnaire.wave or questionnaire.id, frame)])
+        result = compare(result, frame, earlier[-1][1], wave=earlier[-1][0])
     a = spec.attribution
     df = frame.df
     have = [c for c in (a.type_question, a.role_question) if c in df.columns]
@@ -113,6 +125,7 @@ def deck_from_frame(
         themes=_rankings(spec, codebooks, result, lang),
         clouds=_clouds(spec, frame, lang),
         lang=lang,
+        waves=waves,
     )
 
 
@@ -216,6 +229,7 @@ def write_all(
     quote_flags: Iterable[tuple[str, str]] = (),
     lang: str = "fi",
     coding: Coding | None = None,
+    earlier: Sequence[EarlierWave] = (),
 ) -> list[Path]:
     """Every format asked for: the deck as html, pdf or pptx, and ``table``, the table report."""
     from .first import render_html
@@ -223,7 +237,9 @@ def write_all(
     written: list[Path] = []
     deck_formats = [f for f in formats if f != "table"]
     if deck_formats:
-        deck = make_deck(questionnaire, records, spec, quote_flags=quote_flags, lang=lang, coding=coding)
+        deck = make_deck(
+            questionnaire, records, spec, quote_flags=quote_flags, lang=lang, coding=coding, earlier=earlier
+        )
         written += write_report(deck, out_dir, name, deck_formats)
     if "table" in formats:
         out_dir.mkdir(parents=True, exist_ok=True)

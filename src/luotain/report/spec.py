@@ -93,6 +93,34 @@ class NpsSlide(_Slide):
     question: str
 
 
+class TrendItem(BaseModel):
+    """One figure of a trend slide: an option's share (of a choice question, of a matrix ``row``, or a point
+    of a rating scale), or a scale's key ``figure`` (nps, agree, mean)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str | None = Field(default=None, description="Another question than the slide's.")
+    option: str | None = None
+    row: str | None = None
+    figure: Literal["nps", "agree", "mean"] | None = None
+    subject: Text | None = Field(
+        default=None, description="The sentence's subject: 'Vakiintunutta yhteistyötä kokevien osuus'."
+    )
+
+
+class TrendSlide(_Slide):
+    """Figures in every wave of the questionnaire family as a chart, and each one's change from the previous
+    wave in words. Left out when the survey has no previous wave. The items are of ``question`` unless they
+    name another; they share a unit (shares, NPS or means)."""
+
+    kind: Literal["trend"]
+    question: str
+    items: list[TrendItem] = Field(
+        default_factory=list,
+        description="The figures to follow; none: every option, or a scale's key figure (NPS, agreement).",
+    )
+
+
 class ContactSlide(_Slide):
     kind: Literal["contact"]
     lines: list[Text] = Field(default_factory=list)
@@ -108,6 +136,7 @@ Slide = Annotated[
     | ThemesSlide
     | WordCloudSlide
     | NpsSlide
+    | TrendSlide
     | ContactSlide,
     Field(discriminator="kind"),
 ]

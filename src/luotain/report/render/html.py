@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from luotain.report.document import Deck
 
-from .svg import chart_svg
+from .svg import chart_svg, trend_svg
 
 
 def _environment() -> Environment:
@@ -30,6 +30,11 @@ def render_html_text(deck: Deck, *, for_print: bool = False) -> str:
         for i, slide in enumerate(deck.slides)
         if slide.chart is not None
     }
+    trends = {
+        i: Markup(trend_svg(slide.trend, deck.theme, deck.lang))  # noqa: S704 - built from escaped parts
+        for i, slide in enumerate(deck.slides)
+        if slide.trend is not None
+    }
     logo = (
         f"data:{deck.logo.mime};base64,{base64.b64encode(deck.logo.data).decode('ascii')}"
         if deck.logo
@@ -43,7 +48,7 @@ def render_html_text(deck: Deck, *, for_print: bool = False) -> str:
     return (
         _environment()
         .from_string(source)
-        .render(deck=deck, charts=charts, for_print=for_print, logo=logo, pictures=pictures)
+        .render(deck=deck, charts=charts, trends=trends, for_print=for_print, logo=logo, pictures=pictures)
     )
 
 

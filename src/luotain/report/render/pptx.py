@@ -20,7 +20,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
-from luotain.report.document import Chart, Deck, Slide, Theme
+from luotain.report.document import Chart, Deck, Slide, Theme, TrendChart
+
+from .svg import wave_colours
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.7)
@@ -182,6 +184,45 @@ def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
             _hide_small_labels(series, chart.series[i].values)
 
 
+def _trend_chart(slide, chart: TrendChart, theme: Theme, top, height) -> None:
+    """Clustered bars: a group a category, a bar a wave (oldest on top); a wave that did not ask the question
+    has no bar (an empty cell), and the alt text says "not asked"."""
+    number_format = '0" %"' if chart.unit == "%" else ("0.0" if chart.digits else "0")
+    data = _ChartData(number_format=number_format)
+    data.categories = list(chart.categories)
+    for wave, values in zip(chart.waves, chart.values, strict=True):
+        data.add_series(wave, [None if v is None else round(v, 1) for v in values])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, WIDTH - 2 * MARGIN, height, data)
+    frame.name = "Kehitys"
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)
+    c = frame.chart
+    c.font.size = Pt(12)
+    c.font.name = _font_name(theme)
+    c.has_title = False
+    c.has_legend = True
+    c.legend.position = XL_LEGEND_POSITION.TOP
+    c.legend.include_in_layout = False
+    c.category_axis.reverse_order = True  # first category, and the oldest wave, on top
+    c.category_axis.tick_labels.font.size = Pt(12)
+    value_axis = c.value_axis
+    value_axis.visible = False
+    value_axis.has_major_gridlines = False
+    value_axis.minimum_scale = chart.minimum
+    value_axis.maximum_scale = chart.maximum
+    plot = c.plots[0]
+    plot.gap_width = 60
+    plot.overlap = 0
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+    labels.font.size = Pt(11)
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    for series, colour in zip(plot.series, wave_colours(theme, len(chart.waves)), strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(colour)
+
+
 def _hide_small_labels(series, values) -> None:
     """No label on a stacked segment under 5 %: it would not fit and would cover its neighbours.
 
@@ -259,6 +300,12 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
     body_height = HEIGHT - top - Inches(0.8)
     if slide.kind == "contents":
         _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), theme, size=24)
+    elif slide.kind == "trend":
+        lines = list(slide.bullets)
+        box = Inches(0.62 * len(lines) + 0.2)  # two lines a sentence at 18 pt
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, box, lines, theme, size=18, bullets=True)
+        top = Emu(top + box)
+        body_height = HEIGHT - top - Inches(0.8)
     elif slide.kind in ("bullets", "contact"):
         _textbox(
             page,
@@ -309,11 +356,15 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
         body_height = HEIGHT - top - Inches(0.8)
     if slide.chart is not None:
         _chart(page, slide.chart, theme, top, body_height)
+    if slide.trend is not None:
+        _trend_chart(page, slide.trend, theme, top, body_height)
     if slide.picture is not None:
         picture = page.shapes.add_picture(io.BytesIO(slide.picture.data), MARGIN, top, height=body_height)
         picture.left = int((WIDTH - picture.width) / 2)
         picture._element.nvPicPr.cNvPr.set("descr", slide.picture.description)
     note = f"{slide.chart.n_note} · {slide.chart.base}" if slide.chart else slide.note
+    if slide.trend is not None:
+        note = f"{slide.trend.n_note} · {slide.trend.base}"
     _footer(page, deck, number, note)
 
 

@@ -1,4 +1,5 @@
-"""Charts as inline SVG for the HTML and PDF reports: horizontal bars and 100 % stacked bars.
+"""Charts as inline SVG for the HTML and PDF reports: horizontal bars, 100 % stacked bars, and bars over the
+waves of a survey (trends).
 
 Every text is escaped; labels wrap on two lines; values are written in the report's number format.
 """
@@ -8,8 +9,8 @@ from __future__ import annotations
 import textwrap
 from html import escape
 
-from luotain.report.document import Chart, Theme
-from luotain.report.numbers import percent
+from luotain.report.document import Chart, Theme, TrendChart
+from luotain.report.numbers import number, percent
 
 WIDTH = 1100
 LABEL_WIDTH = 430
@@ -99,5 +100,75 @@ def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
                         )
                     )
                 x += w
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def wave_colours(theme: Theme, waves: int) -> list[str]:
+    """A colour for each wave, oldest first: the newest in the theme's primary colour, older ones paler."""
+    newest_first = [theme.primary, theme.palette[1], "#8c969e", "#b8c0c6", "#d5dadd"]
+    return [newest_first[min(i, len(newest_first) - 1)] for i in reversed(range(waves))]
+
+
+def trend_svg(chart: TrendChart, theme: Theme, lang: str, height: int = 380) -> str:
+    """Figures over the waves: for each category a group of horizontal bars, one a wave (oldest on top), from
+    zero (a zero line when the scale goes below it); a wave that did not ask says so instead of a bar."""
+    waves = len(chart.waves)
+    legend = 40
+    lines = max((len(_label_lines(c)) for c in chart.categories), default=1)
+    group_gap = 18
+    bar_h = max(22, min(52, (height - legend - 10) // max(len(chart.categories) * waves, 1) - 6))
+    group_h = max(waves * (bar_h + 4), 21 * lines + 6) + group_gap
+    total_h = legend + len(chart.categories) * group_h + 10
+    bar_x = LABEL_WIDTH + 12
+    bar_w = WIDTH - bar_x - 90
+    span = (chart.maximum - chart.minimum) or 1.0
+
+    def x_of(value: float) -> float:
+        return bar_x + bar_w * (min(max(value, chart.minimum), chart.maximum) - chart.minimum) / span
+
+    def label(value: float) -> str:
+        if chart.unit == "%":
+            return percent(value, lang=lang)
+        return number(value, chart.digits, lang=lang)
+
+    colours = wave_colours(theme, waves)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h}" width="100%" height="100%" '
+        f'preserveAspectRatio="xMinYMin meet" role="img" '
+        f"aria-label=\"{escape(chart.alt)}\" font-family='{escape(theme.font)}'>",
+        f"<title>{escape(chart.alt)}</title>",
+    ]
+    x: float = bar_x
+    for wave, colour in zip(chart.waves, colours, strict=True):
+        parts.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{colour}"/>')
+        parts.append(_text(x + 20, 20, wave, size=16))
+        x += 44 + 9 * len(wave)
+    zero = x_of(0.0)
+    if chart.minimum < 0:
+        parts.append(
+            f'<line x1="{zero:.1f}" y1="{legend}" x2="{zero:.1f}" y2="{total_h - 6}" stroke="#505a5f"/>'
+        )
+    for c, category in enumerate(chart.categories):
+        top = legend + c * group_h
+        inner = waves * (bar_h + 4)
+        parts.append(_wrapped_label(LABEL_WIDTH, top + inner / 2, category, theme))
+        for w in range(waves):
+            value = chart.values[w][c]
+            y = top + w * (bar_h + 4)
+            mid = y + bar_h / 2 + 6
+            if value is None:
+                parts.append(_text(bar_x + 4, mid, chart.missing, size=15, fill="#505a5f"))
+                continue
+            end = x_of(value)
+            left, right = min(zero, end), max(zero, end)
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y:.1f}" width="{right - left:.1f}" height="{bar_h}" '
+                f'fill="{colours[w]}"/>'
+            )
+            if value >= 0:
+                parts.append(_text(right + 8, mid, label(value), size=16, weight="bold"))
+            else:
+                parts.append(_text(left - 8, mid, label(value), anchor="end", size=16, weight="bold"))
     parts.append("</svg>")
     return "".join(parts)
