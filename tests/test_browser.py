@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone
 
 from luotain.questionnaire import load_builtin
+from luotain.responses import demo_2025
 from luotain.responses.demo import generate
 from luotain.web.collect.models import Response
 from luotain.web.collect.services import import_responses
@@ -464,9 +465,11 @@ def test_every_respondent_page_passes_axe(browser, axe, live_server, survey_2024
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, viewport, settings):
     """The back office: sign-in (and its error), surveys, a new survey with a broken file, the overview,
-    preview, the dashboard (plain, filtered, broken down, too few), coding with suggestions, reports and
-    districts; at desktop and phone width."""
+    preview, the dashboard (plain, filtered, broken down, too few, compared with the previous wave), coding
+    with suggestions, reports and districts; at desktop and phone width."""
     import_responses(survey_2024, generate().records, source="demo")
+    wave_2025 = create_survey(load_builtin("mll-kumppanikysely-2025"), "mll-2025")
+    import_responses(wave_2025, demo_2025.generate().records, source="demo")
     demo_users(STAFF_PASSWORD)
     page = new_page(browser, live_server, viewport)
     size = "desktop" if viewport is DESKTOP else "phone"
@@ -493,6 +496,11 @@ def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, vie
                 "staff-results-by",
             ),
             (results + "?district=kainuu", "the dashboard with too few answers", "staff-results-few"),
+            (
+                "/hallinta/kyselyt/mll-2025/tulokset/?compare=mll-2024&by=org_type",
+                "the dashboard compared with the previous wave, with its trend",
+                "staff-results-compared",
+            ),
             (coding, "the open questions", "staff-coding"),
             (
                 coding + "cooperation_wishes/?ehdotukset=1",

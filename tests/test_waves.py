@@ -4,7 +4,11 @@ on the dashboard, and the 2025 demo wave."""
 from __future__ import annotations
 
 import io
+import json
 import math
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +20,7 @@ from luotain.analysis.compare import fold, trend
 from luotain.analysis.difference import Moments, mean_difference, nps_difference, proportion_difference
 from luotain.questionnaire import (
     QuestionnaireError,
+    builtin_template_path,
     load_builtin,
     parse_questionnaire,
 )
@@ -24,7 +29,7 @@ from luotain.report.make import make_deck
 from luotain.report.numbers import round_half_up
 from luotain.report.render import render
 from luotain.report.spec import builtin_spec
-from luotain.responses import ResponseRecord, demo_2025
+from luotain.responses import ResponseRecord, demo_2025, to_csv_text
 from luotain.responses.demo import generate, quote_flags
 
 # ------------------------------------------------------------------------------------------- statistics
@@ -537,3 +542,113 @@ def test_a_trend_slide_naming_what_the_question_lacks_is_a_clear_error(demo_wave
     )
     with pytest.raises(SpecError, match="'nope' is not an option of the question"):
         make_deck(q24, r24, load_spec(path))
+
+
+# --------------------------------------------------------------------------------------------- the command
+
+
+def _run(*argv: str, home) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LUOTAIN_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603 - runs our own command
+        [sys.executable, "-m", "luotain.cli", *argv], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_analyse_compare_as_a_real_process_from_files(tmp_path):
+    q23, r23, q24, r24 = _wave_records()
+    files = {}
+    for name, text, q, records in (("a", WAVE_2023, q23, r23), ("b", WAVE_2024, q24, r24)):
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+        (tmp_path / f"{name}.csv").write_text(to_csv_text(q, records), encoding="utf-8")
+        files[name] = (str(tmp_path / f"{name}.yaml"), str(tmp_path / f"{name}.csv"))
+    now = ["analyse", "--questionnaire", files["b"][0], "--responses", files["b"][1]]
+    result = _run(
+        *now,
+        "--compare-questionnaire",
+        files["a"][0],
+        "--compare-responses",
+        files["a"][1],
+        "--json",
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["comparison"]["wave"] == "2023"
+    assert data["questions"]["colour"]["change"]["bc"]["pp"] == pytest.approx(100 * (18 / 24 - 9 / 14))
+    alone = _run(*now, "--compare-questionnaire", files["a"][0], home=tmp_path)
+    assert alone.returncode == 2 and "go together" in alone.stderr
+
+
+def test_analyse_compare_survey_waves_as_a_real_process(tmp_path, demo_waves):
+    q24, r24, q25, r25 = demo_waves
+    for template, slug, (q, records) in (
+        ("mll-kumppanikysely-2024", "mll-2024", (q24, r24)),
+        ("mll-kumppanikysely-2025", "mll-2025", (q25, r25)),
+    ):
+        csv_path = tmp_path / f"{slug}.csv"
+        csv_path.write_text(to_csv_text(q, records), encoding="utf-8")
+        made = _run("create-survey", str(builtin_template_path(template)), "--slug", slug, home=tmp_path)
+        assert made.returncode == 0, made.stderr
+        loaded = _run("import-responses", str(csv_path), "--survey", slug, home=tmp_path)
+        assert loaded.returncode == 0, loaded.stderr
+    result = _run("analyse", "--survey", "mll-2025", "--compare", "mll-2024", "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    change = data["questions"]["cooperation_status"]["change"]
+    assert change["vakiintunut"]["pp"] == pytest.approx(100 * (54 / 82 - 47 / 80))
+    assert change["toivomme_lisaa"]["significant"] is True
+    assert data["questions"]["contact_frequency"]["not_asked_before"] is True
+    by_wave = _run("analyse", "--survey", "mll-2025", "--compare", "2024", home=tmp_path)
+    assert by_wave.returncode == 0 and "compared with 2024 (80 responses)" in by_wave.stdout
+    wrong = _run("analyse", "--survey", "mll-2024", "--compare", "mll-2025", home=tmp_path)
+    assert wrong.returncode == 2
+    assert "'mll-2025' is not an earlier wave of the family of 'mll-2024'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+# --------------------------------------------------------------------------------------------- the dashboard
+
+
+@pytest.mark.django_db
+def test_the_dashboard_compares_waves_and_shows_the_trend(client, demo_waves):
+    from django.urls import reverse
+
+    from luotain.web.collect.services import import_responses
+    from luotain.web.commands import demo_users
+    from luotain.web.partners.services import seed_registry
+    from luotain.web.surveys.services import create_survey
+
+    q24, r24, q25, r25 = demo_waves
+    seed_registry()
+    import_responses(create_survey(q24, "mll-2024"), r24, source="demo")
+    survey = create_survey(q25, "mll-2025")
+    import_responses(survey, r25, source="demo")
+    assert (survey.family, survey.wave) == ("mll-kumppanikysely", "2025")
+    assert [s.slug for s in survey.waves()] == ["mll-2024", "mll-2025"]
+    demo_users("salasana-testi-1")
+    assert client.login(username="analyytikko", password="salasana-testi-1")
+    url = reverse("backoffice:results", args=["mll-2025"])
+
+    html = client.get(url).content.decode()
+    assert '<select name="compare" id="compare">' in html
+    assert "Muutos edelliseen kyselyyn" in html  # the trend is there without choosing a comparison
+    assert "Lisää yhteistyötä toivovien osuus kasvoi 35\u00a0%:sta 52\u00a0%:iin" in html
+    assert "+17* (+2…+32)" in html
+
+    html = client.get(url, {"compare": "mll-2024", "by": "org_type"}).content.decode()
+    assert 'value="mll-2024" selected' in html
+    assert "+17* (+2…+32)</td>" in html  # next to the share, in its row
+    assert "Ei kysytty kyselyssä 2024: ei vertailua." in html  # contact_frequency
+    assert "% (" in html  # breakdown cells carry their change
+
+    # Lapland: 7 answers in 2025, 3 in 2024: the dashboard shows 2025 but compares nothing.
+    html = client.get(url, {"compare": "mll-2024", "district": "lappi"}).content.decode()
+    assert "Kyselyssä 2024 suodattimia vastaa alle 5 vastausta: vertailua ei näytetä." in html
+    assert "+17*" not in html
+
+    # The first wave has nothing to compare with.
+    html = client.get(
+        reverse("backoffice:results", args=["mll-2024"]), {"compare": "mll-2025"}
+    ).content.decode()
+    assert 'name="compare"' not in html and "Muutos edelliseen kyselyyn" not in html

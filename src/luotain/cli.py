@@ -58,9 +58,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     web = _web()
     info = web.demo(Path(args.out))
     url = f"http://{args.host}:{args.port}"
-    print(f"Demo survey '{info['survey']}' with {info['responses']} responses.")
-    print(f"Report written to {info['report']}")
+    for slug, wave, responses in info["waves"]:
+        print(f"Demo survey '{slug}' (wave {wave}) with {responses} responses.")
+    print(f"Reports written to {info['report']}")
     print(f"Survey link:     {url}/s/{info['survey']}/")
+    print(f"Results:         {url}/hallinta/kyselyt/{info['waves'][-1][0]}/tulokset/ (compare with 2024)")
     print(f"Back office:     {url}/hallinta/  password '{info['password']}' for every user:")
     for username, role in info["users"]:
         print(f"  {username:32s} {role}")
@@ -422,6 +424,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         result = analyse(
             frame, by=args.by, filters=filters, k=args.k, codebooks=codebooks, coded=stored_codes
         )
+        earlier = _compared_wave(args)
+        if earlier is not None:
+            from luotain.analysis.compare import compare
+
+            result = compare(result, frame, earlier[1], wave=earlier[0])
     except QuestionnaireError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -450,22 +457,51 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compared_wave(args: argparse.Namespace) -> tuple[str, Any] | None:
+    """The wave to compare with: --compare (an earlier wave of the survey's family), or the files of
+    --compare-questionnaire and --compare-responses; as (label, response frame)."""
+    from luotain.analysis import ResponseFrame
+
+    files = (args.compare_questionnaire, args.compare_responses)
+    if any(files) and not all(files):
+        raise ValueError("--compare-questionnaire and --compare-responses go together")
+    if all(files):
+        questionnaire = load_questionnaire(args.compare_questionnaire)
+        frame = ResponseFrame.from_csv(questionnaire, args.compare_responses, lenient=args.lenient)
+        return questionnaire.wave or questionnaire.id, frame
+    if args.compare:
+        if not args.survey:
+            raise ValueError("--compare names a survey: use it with --survey (or --compare-questionnaire)")
+        label, frame = _web().wave_frame(args.survey, args.compare)
+        return str(label), frame
+    return None
+
+
 def _print_summary(questionnaire: Any, result: Any) -> None:
-    from luotain.report.numbers import number, percent
+    from luotain.report.numbers import number, percent, signed
 
     print(f"{questionnaire.id}: {result.n_responses} responses")
+    if result.comparison is not None:
+        c = result.comparison
+        print(f'compared with {c.wave} ({c.n_responses} responses); "~": the change is within the noise')
     for q in questionnaire.questions():
         r = result.questions[q.id]
         line = f"{q.id} ({r.type}), n = {r.n}"
         if r.nps is not None:
             line += f": NPS {number(r.nps)}, mean {number(r.mean, 1)}"
+            if r.nps_change is not None:
+                line += f" (NPS {signed(r.nps_change.difference)}{'' if r.nps_change.significant else ' ~'})"
         elif r.agree_percent is not None:
             line += f": agree {percent(r.agree_percent)}"
+            if r.agree_change is not None:
+                line += f" ({signed(r.agree_change.pp)} pp{'' if r.agree_change.significant else ' ~'})"
         elif r.percent:
             top = sorted(r.percent.items(), key=lambda kv: -kv[1])[:3]
             line += ": " + ", ".join(f"{k} {percent(v)}" for k, v in top)
         elif r.organisations:
             line += ": " + ", ".join(f"{k} {v}" for k, v in r.organisations.items())
+        if r.not_asked_before:
+            line += " (not asked before)"
         print(line)
 
 
@@ -498,9 +534,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "demo",
         cmd_demo,
-        "set up the 2024 MLL partner survey with 80 demo answers",
-        "Create the database, load the built-in 2024 partner survey and its 80 demo answers, create a staff "
-        "user (password from LUOTAIN_DEMO_PASSWORD, else generated and printed) and write the report.",
+        "set up the MLL partner survey's 2024 and 2025 waves with demo answers",
+        "Create the database, load the built-in partner survey's two waves, 2024 (80 demo answers) and 2025 "
+        "(82), create the staff users (password from LUOTAIN_DEMO_PASSWORD, else generated and printed) and "
+        "write the reports; the 2025 report compares with 2024.",
     )
     p.add_argument("--serve", action="store_true", help="then serve the site")
     p.add_argument("--out", default="out", help="report folder (default: out)")
@@ -648,6 +685,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--k", type=int, help="the smallest group shown in a breakdown (default: the survey's)")
     p.add_argument("--lenient", action="store_true", help="leave out cells that do not fit, and count them")
+    p.add_argument(
+        "--compare",
+        metavar="WAVE",
+        help="with --survey: compare with an earlier wave of the survey's family (its link name, or its "
+        "wave, e.g. 2024): each share gets a 'change' (docs/analysis.md)",
+    )
+    p.add_argument("--compare-questionnaire", metavar="Q", help="files: the compared wave's questionnaire")
+    p.add_argument("--compare-responses", metavar="R", help="files: the compared wave's response table")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     p = add(

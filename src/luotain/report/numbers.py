@@ -19,6 +19,15 @@ def number(value: float, digits: int = 0, lang: str = "fi") -> str:
     return text.replace(".", ",") if lang in ("fi", "sv") else text
 
 
+def signed(value: float, digits: int = 0, lang: str = "fi") -> str:
+    """A change with its sign: '+7', '−3', and '0' (never '−0' or '+0')."""
+    rounded = round_half_up(value, digits)
+    if rounded == 0:
+        return number(0.0, digits, lang)
+    shown = number(float(rounded), digits, lang)
+    return shown if rounded < 0 else f"+{shown}"
+
+
 def percent(value: float, digits: int = 0, lang: str = "fi") -> str:
     sep = NBSP if lang in ("fi", "sv") else ""
     return f"{number(value, digits, lang)}{sep}%"

@@ -6,6 +6,7 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -98,12 +99,29 @@ def analysis_frame(slug: str):  # type: ignore[no-untyped-def]
     return ResponseFrame.from_records(survey.questionnaire, response_records(survey))
 
 
+def wave_frame(slug: str, other: str) -> tuple[str, Any]:
+    """The label and response frame of an earlier wave of the survey's family, named by its survey's link
+    name or by its wave."""
+    from luotain.analysis import ResponseFrame
+    from luotain.web.collect.services import response_records
+
+    earlier = get_survey(slug).earlier_waves()
+    wave = next((w for w in earlier if other in (w.slug, w.wave)), None)
+    if wave is None:
+        named = ", ".join(f"{w.slug} ({w.wave})" for w in earlier) or "none"
+        stderr(f"error: '{other}' is not an earlier wave of the family of '{slug}' (earlier waves: {named})")
+        raise SystemExit(2)
+    return wave.wave or wave.slug, ResponseFrame.from_records(wave.questionnaire, response_records(wave))
+
+
 def write_report(
     slug: str, out_dir: Path, formats: tuple[str, ...] = ("html", "pdf", "pptx", "table"), lang: str = "fi"
 ) -> list[Path]:
-    """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table)."""
+    """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table); with the
+    earlier waves of its family for the trend slides."""
     from luotain.report.make import write_all
     from luotain.report.spec import builtin_spec
+    from luotain.web.backoffice.waves import earlier_wave_records
     from luotain.web.coding.services import stored_coding
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
@@ -122,6 +140,7 @@ def write_report(
         quote_flags=list(flags),
         lang=lang,
         coding=stored_coding(survey),
+        earlier=earlier_wave_records(survey),
     )
 
 
@@ -203,15 +222,41 @@ def response_rates(slug: str) -> dict[str, Any]:
 
 
 DEMO_SLUG = "mll-2024"
+DEMO_SLUG_2025 = "mll-2025"
 DEMO_USER = "admin"
 
 
-def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
-    """Set up the built-in 2024 survey with its demo answers and a staff user; write the report."""
+def demo(out_dir: Path, seed: int = 2024) -> dict[str, Any]:
+    """Set up the built-in partner survey's two waves, 2024 and 2025, with their demo answers and the staff
+    users; write both reports (the 2025 one compares with 2024)."""
     from django.db import transaction
 
+    from luotain.responses import demo as demo_2024
+    from luotain.responses import demo_2025
+
+    migrate()
+    info: dict[str, Any] = {}
+    with transaction.atomic():
+        surveys = [
+            _demo_wave(DEMO_SLUG, demo_2024.TEMPLATE, lambda: demo_2024.generate(seed).records),
+            _demo_wave(DEMO_SLUG_2025, demo_2025.TEMPLATE, lambda: demo_2025.generate(seed + 1).records),
+        ]
+        password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        users = demo_users(password)
+    info["survey"] = DEMO_SLUG
+    info["responses"] = str(surveys[0].responses.count())
+    info["waves"] = [(s.slug, s.wave, s.responses.count()) for s in surveys]
+    info["user"] = DEMO_USER
+    info["password"] = password
+    info["users"] = users
+    info["report"] = ", ".join(str(p) for s in surveys for p in write_report(s.slug, out_dir))
+    return info
+
+
+def _demo_wave(slug: str, template: str, records: Callable[[], list[Any]]) -> Any:
+    """A demo survey of a built-in template with its demo answers, chosen quotes and coding (once)."""
     from luotain.questionnaire import builtin_template_path, load_questionnaire
-    from luotain.responses import demo as demo_data
+    from luotain.responses.demo import quote_flags
     from luotain.text.codebook import builtin_codebook
     from luotain.web.coding.services import apply_rules, set_codebook
     from luotain.web.collect.models import QuoteSelection
@@ -219,37 +264,28 @@ def demo(out_dir: Path, seed: int = 2024) -> dict[str, str]:
     from luotain.web.surveys.models import Survey
     from luotain.web.surveys.services import create_survey as create
 
-    migrate()
-    info: dict[str, str] = {}
-    with transaction.atomic():
-        survey = Survey.objects.filter(slug=DEMO_SLUG).first()
-        if survey is None:
-            path = builtin_template_path(demo_data.TEMPLATE)
-            survey = create(load_questionnaire(path), DEMO_SLUG, source=path.read_text(encoding="utf-8"))
-        if not survey.responses.filter(source="demo").exists():
-            records = demo_data.generate(seed).records
-            store(survey, records, source="demo")
-            by_id = {r.public_id: r for r in survey.responses.filter(source="demo")}
-            QuoteSelection.objects.bulk_create(
-                [
-                    QuoteSelection(response=by_id[rid], question_id=qid)
-                    for qid, rid in demo_data.quote_flags(records)
-                ]
-            )
-            for question in survey.questionnaire.questions():
-                builtin = builtin_codebook(survey.questionnaire_id, question.id)
-                if builtin is not None:
-                    set_codebook(survey, builtin)
-                    apply_rules(survey, question.id)
-        password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-        users = demo_users(password)
-    info["survey"] = survey.slug
-    info["responses"] = str(survey.responses.count())
-    info["user"] = DEMO_USER
-    info["password"] = password
-    info["users"] = users  # type: ignore[assignment]
-    info["report"] = ", ".join(str(p) for p in write_report(survey.slug, out_dir))
-    return info
+    path = builtin_template_path(template)
+    questionnaire = load_questionnaire(path)
+    survey = Survey.objects.filter(slug=slug).first()
+    if survey is None:
+        survey = create(questionnaire, slug, source=path.read_text(encoding="utf-8"))
+    elif not survey.family and survey.questionnaire_id == questionnaire.id:
+        # A demo database from before waves: the survey joins its family (its questionnaire stays as it was).
+        survey.family, survey.wave = questionnaire.family or "", questionnaire.wave or ""
+        survey.save(update_fields=["family", "wave"])
+    if not survey.responses.filter(source="demo").exists():
+        made = records()
+        store(survey, made, source="demo")
+        by_id = {r.public_id: r for r in survey.responses.filter(source="demo")}
+        QuoteSelection.objects.bulk_create(
+            [QuoteSelection(response=by_id[rid], question_id=qid) for qid, rid in quote_flags(made)]
+        )
+        for question in survey.questionnaire.questions():
+            builtin = builtin_codebook(survey.questionnaire_id, question.id)
+            if builtin is not None:
+                set_codebook(survey, builtin)
+                apply_rules(survey, question.id)
+    return survey
 
 
 def demo_users(password: str) -> list[tuple[str, str]]:

@@ -27,6 +27,8 @@ from luotain.questionnaire import (
 from luotain.report.numbers import number, percent
 from luotain.responses import neutralise
 
+from .waves import Shift, shift
+
 DISTRICT = "district"
 
 
@@ -58,6 +60,7 @@ class Bar:
     percent: float | None
     low: float | None = None
     high: float | None = None
+    change: Shift | None = None  # from the compared wave
 
     @property
     def width(self) -> str:
@@ -107,6 +110,8 @@ class Block:
     figures: list[tuple[str, str]] = field(default_factory=list)  # headline figures: NPS, mean, ...
     note: str = ""
     breakdown: list[BreakdownTable] = field(default_factory=list)
+    not_asked_before: bool = False  # the compared wave did not ask it
+    not_comparable: bool = False
 
 
 def _bars(labels: Mapping[str, str], shares: Any) -> list[Bar]:
@@ -116,15 +121,17 @@ def _bars(labels: Mapping[str, str], shares: Any) -> list[Bar]:
             (shares.counts or {}).get(key),
             (shares.percent or {}).get(key),
             *((shares.ci95 or {}).get(key) or (None, None)),
+            change=shift((shares.change or {}).get(key)),
         )
         for key, label in labels.items()
     ]
 
 
-def _cell(value: float | None, suppressed_text: str, unit: str = "%") -> str:
+def _cell(value: float | None, suppressed_text: str, unit: str = "%", change: Shift | None = None) -> str:
     if value is None:
         return suppressed_text
-    return percent(value) if unit == "%" else number(value, 1)
+    shown = percent(value) if unit == "%" else number(value, 1)
+    return f"{shown} ({change.text}{'*' if change.significant else ''})" if change else shown
 
 
 def _breakdown_tables(
@@ -140,7 +147,15 @@ def _breakdown_tables(
     def table(title: str, cells: Mapping[str, GroupCell]) -> BreakdownTable:
         ids = [g.id for g in breakdown.groups]
         rows: list[tuple[str, list[str]]] = [
-            (label, [_cell((cells[g].percent or {}).get(key), "–") for g in ids])
+            (
+                label,
+                [
+                    _cell(
+                        (cells[g].percent or {}).get(key), "–", change=shift((cells[g].change or {}).get(key))
+                    )
+                    for g in ids
+                ],
+            )
             for key, label in labels.items()
         ]
         if isinstance(question, Rating):
@@ -186,6 +201,9 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
             block.figures.append((_("mean"), f"{number(figures.mean, 2)}{_interval(low, high, 2)}"))
         if isinstance(question, Rating) and figures.agree_percent is not None:
             block.figures.append((_("agree"), percent(figures.agree_percent)))
+        block.figures += _changes(figures, result)
+        block.not_asked_before = bool(figures.not_asked_before)
+        block.not_comparable = figures.not_comparable is not None
         if isinstance(question, OrganisationPicker) and figures.organisations:
             kinds = {"hyvinvointialue": _("Wellbeing services counties"), "kunta": _("Municipalities")}
             block.figures = [
@@ -204,6 +222,24 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
         block.breakdown = _breakdown_tables(question, result, labels, lang)
         blocks.append(block)
     return blocks
+
+
+def _changes(figures: QuestionResult, result: AnalysisResult) -> list[tuple[str, str]]:
+    """Headline figures' changes from the compared wave: '−3 (−18…+11)', starred when beyond the noise."""
+    if result.comparison is None:
+        return []
+    wave = result.comparison.wave
+    shown = []
+    for label, change, digits in (
+        (_("NPS change since %(wave)s"), figures.nps_change, 0),
+        (_("agree, change since %(wave)s (percentage points)"), figures.agree_change, 0),
+        (_("mean, change since %(wave)s"), figures.mean_change, 2),
+    ):
+        moved = shift(change, digits)
+        if moved is not None:
+            star = "*" if moved.significant else ""
+            shown.append((label % {"wave": wave}, f"{moved.text}{star} ({moved.interval})"))
+    return shown
 
 
 def run(frame: ResponseFrame, filters: Mapping[str, Sequence[str]], by: str | None, k: int) -> AnalysisResult:

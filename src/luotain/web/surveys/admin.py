@@ -5,5 +5,5 @@ from .models import Survey
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ("slug", "questionnaire_id", "opens_at", "closes_at", "created_at")
+    list_display = ("slug", "questionnaire_id", "family", "wave", "opens_at", "closes_at", "created_at")
     readonly_fields = ("questionnaire_id", "definition", "source", "created_at")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luotain.questionnaire import Questionnaire
+from luotain.questionnaire.waves import wave_key
 
 # Parsed questionnaires by survey id, each with the definition it was parsed from: the respondent pages fetch
 # the survey on every request, and validating its definition again each time (about 0.4 ms for the 2024
@@ -46,6 +47,13 @@ class Survey(models.Model):
     questionnaire_id = models.CharField(_("questionnaire"), max_length=100)
     definition = models.JSONField(_("questionnaire (frozen)"))
     source = models.TextField(_("questionnaire file"), blank=True)
+    family = models.SlugField(
+        _("questionnaire family"),
+        max_length=100,
+        blank=True,
+        help_text=_("Surveys repeated year after year share a family; each of them is one wave of it."),
+    )
+    wave = models.CharField(_("wave"), max_length=40, blank=True, help_text=_("For example 2025."))
 
     class Anonymity(models.TextChoices):
         ANONYMISED = "anonymised", _("anonymised at closing")
@@ -74,6 +82,19 @@ class Survey(models.Model):
     @cached_property
     def questionnaire(self) -> Questionnaire:
         return _parsed(self.pk, self.definition)
+
+    def waves(self) -> list[Survey]:
+        """The surveys of this survey's family, itself included, oldest wave first."""
+        if not self.family:
+            return [self]
+        family = Survey.objects.filter(family=self.family)
+        return sorted(family, key=lambda s: (wave_key(s.wave), s.created_at))
+
+    def earlier_waves(self) -> list[Survey]:
+        """The waves of the family before this one, oldest first: what it can be compared with (a later
+        wave cannot: it is the later questionnaire that maps old options to new ones)."""
+        waves = self.waves()
+        return waves[: waves.index(self)]
 
     def state(self, now: datetime | None = None) -> State:
         now = now or timezone.now()

@@ -24,6 +24,8 @@ def create_survey(
     return Survey.objects.create(
         slug=slug,
         questionnaire_id=questionnaire.id,
+        family=questionnaire.family or "",
+        wave=questionnaire.wave or "",
         definition=questionnaire.model_dump(mode="json", exclude_none=True),
         source=source,
         opens_at=opens_at,

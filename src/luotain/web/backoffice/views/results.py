@@ -11,7 +11,7 @@ from luotain.web.audit.services import Action, record
 from luotain.web.collect.services import response_records
 from luotain.web.partners.models import District
 
-from .. import dashboard
+from .. import dashboard, waves
 from ..access import ALL, staff_view
 from .common import page, survey_for
 
@@ -46,6 +46,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         problem, filters, by = str(exc), {}, ""
         result = dashboard.run(frame, {}, None, k)
     too_few = 0 < result.n_responses < k or (filters and result.n_responses < k)
+    earlier = current.earlier_waves()
+    wanted = request.GET.get("compare") or ""
+    chosen = next((w for w in earlier if w.slug == wanted), None)
+    result, comparison = waves.compared(result, frame, chosen, k)
     if request.GET.get("format") == "csv":
         if too_few:
             body = _("Fewer than %(k)s answers match the filters: nothing is shown.") % {"k": k}
@@ -83,5 +87,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "by": by,
             "csv_query": query.urlencode(),
             "filtered": bool(filters),
+            "waves": [(w.slug, w.wave or w.slug, w.slug == wanted) for w in earlier],
+            "comparison": comparison,
+            "trend": None if too_few else waves.trend_table(current, frame, filters, k, lang),
         },
     )
