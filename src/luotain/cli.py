@@ -191,6 +191,39 @@ def cmd_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    for line in web.retention(args.dry_run).lines():
+        print(line)
+    return 0
+
+
+def cmd_contact(args: argparse.Namespace) -> int:
+    web = _web()
+    web.migrate()
+    if args.action == "export":
+        data = web.export_contact(args.email)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        if not data["contacts"]:
+            print(f"No contact has the address {args.email}.", file=sys.stderr)
+        return 0
+    planned = web.erase_contact(args.email, dry_run=True)
+    if not planned.contacts:
+        print("\n".join(planned.lines()))
+        return 0
+    if not args.yes:
+        print("\n".join(planned.lines()))
+        if not sys.stdin.isatty():
+            print("Nothing was erased: add --yes to erase.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if input(f"Erase the data of {args.email}? Type yes: ").strip().lower() != "yes":
+            print("Nothing was erased.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    print("\n".join(web.erase_contact(args.email, dry_run=False).lines()))
+    return 0
+
+
 def cmd_rates(args: argparse.Namespace) -> int:
     web = _web()
     web.migrate()
@@ -642,6 +675,29 @@ def build_parser() -> argparse.ArgumentParser:
         "answers is cut: answers keep organisation type, organisation, district and role, not the person.",
     )
     p.add_argument("--survey", required=True, help="survey link name")
+
+    p = add(
+        "retention",
+        cmd_retention,
+        "delete contact data and contact-answer links of surveys past their retention period",
+        "For every survey closed longer than its retention period (retention_days, default 365): invitations "
+        "lose their contact, answering links stop working, and contacts that no survey within its retention "
+        "period needs are deleted. Answers stay. Prints the counts per survey; running it again changes "
+        "nothing (docs/privacy.md). Run it daily, or let the job queue's daily job call the same service.",
+    )
+    p.add_argument("--dry-run", action="store_true", help="change nothing, print what would be deleted")
+
+    p = add(
+        "contact",
+        cmd_contact,
+        "one person's data: luotain contact export|erase EMAIL",
+        "export: print as JSON everything stored about the person with this email address (answers only of "
+        "identified surveys). erase: delete their contact rows and cut every link between them and answers "
+        "(response rates stay); asks first, or with no terminal refuses (exit status 2) unless --yes.",
+    )
+    p.add_argument("action", choices=["export", "erase"])
+    p.add_argument("email", help="the person's email address (any case)")
+    p.add_argument("--yes", action="store_true", help="erase without asking")
 
     p = add("response-rates", cmd_rates, "invited, opened, started and submitted per district and type")
     p.add_argument("--survey", required=True, help="survey link name")

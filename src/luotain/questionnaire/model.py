@@ -411,6 +411,11 @@ class Questionnaire(BaseModel):
     languages: list[Language] = Field(default_factory=_finnish_only)
     intro: Text | None = None
     thanks: Text | None = None
+    privacy_notice: Text | None = Field(
+        default=None,
+        description="Shown on the first page: who processes the answers, why, for how long, whom to ask. "
+        "Without it a short general notice is shown.",
+    )
     disclosure_threshold: int = Field(default=5, ge=1, description="Smallest group shown in a breakdown.")
     sections: list[Section] = Field(min_length=1)
 

@@ -221,6 +221,24 @@ def response_rates(slug: str) -> dict[str, Any]:
     return run(get_survey(slug))
 
 
+def retention(dry_run: bool) -> Any:
+    from luotain.web.privacy.services import apply_retention
+
+    return apply_retention(dry_run=dry_run)
+
+
+def export_contact(email: str) -> dict[str, Any]:
+    from luotain.web.privacy.services import export_contact as run
+
+    return run(email)
+
+
+def erase_contact(email: str, dry_run: bool) -> Any:
+    from luotain.web.privacy.services import erase_contact as run
+
+    return run(email, dry_run=dry_run)
+
+
 DEMO_SLUG = "mll-2024"
 DEMO_SLUG_2025 = "mll-2025"
 DEMO_USER = "admin"

@@ -19,6 +19,7 @@ from luotain.web.surveys.models import Survey
 
 from . import forms, services
 from .models import Draft
+from .privacy import privacy_notice
 
 COOKIE_SALT = "luotain.draft"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -147,6 +148,7 @@ def survey_home(request: HttpRequest, slug: str, district: str | None = None) ->
             "title": questionnaire.title.get(lang),
             "intro": questionnaire.intro.get(lang) if questionnaire.intro else "",
             "pages": len(questionnaire.sections),
+            "privacy_notice": privacy_notice(survey, lang),
             "lang": lang,
             "languages": _language_links(questionnaire, lang),
         }
@@ -300,6 +302,8 @@ def _render_page(
         "is_first": index == 0,
         "is_last": index == len(shown) - 1,
         "resume_url": request.build_absolute_uri(reverse("collect:resume", args=[survey.slug, token])),
+        # A personal link opens the first question page, not the start page: the notice is shown there.
+        "privacy_notice": privacy_notice(survey, lang) if index == 0 and hasattr(draft, "invitation") else "",
         "lang": lang,
     }
     response = render(request, "collect/page.html", context)

@@ -40,3 +40,21 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} / {self.organisation}"
+
+
+class SurveyContact(models.Model):
+    """That a contact was invited to a survey, and nothing more: no invitation, draft or time. Closing an
+    anonymised survey cuts the invitation's link to its contact; this record stays until the survey's
+    retention period ends, so that retention deletes a contact only when no survey needs it any more
+    (docs/privacy.md). Rows are written in contact order, never in the order of the invitations."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invited_contacts")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="invited_to")
+
+    class Meta:
+        verbose_name = _("invited contact")
+        verbose_name_plural = _("invited contacts")
+        constraints = [models.UniqueConstraint(fields=["survey", "contact"], name="survey_contact_once")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} / {self.contact_id}"

@@ -25,7 +25,7 @@ from luotain.web.collect.services import hash_token, require_open
 from luotain.web.partners.models import Contact, District, Organisation
 from luotain.web.surveys.models import Survey
 
-from .models import Invitation
+from .models import Invitation, SurveyContact
 
 
 def token_for(nonce: str) -> str:
@@ -52,10 +52,17 @@ def invite(survey: Survey, district: District, *, base_url: str | None = None) -
     require_open(survey)
     result = Sending()
     invited = set(survey.invitations.values_list("contact_id", flat=True))
-    for contact in district_contacts(district).select_related("organisation"):
-        if contact.pk in invited:
-            result.skipped += 1
-            continue
+    contacts = list(district_contacts(district).select_related("organisation"))
+    result.skipped = sum(1 for c in contacts if c.pk in invited)
+    new = sorted((c for c in contacts if c.pk not in invited), key=lambda c: c.pk)
+    # Who was invited is recorded in contact order (retention, docs/privacy.md); the invitations and their
+    # drafts are made in random order, so that their ids and times say nothing about which contact had which
+    # once closing has cut the link.
+    SurveyContact.objects.bulk_create(
+        [SurveyContact(survey=survey, contact=c) for c in new], ignore_conflicts=True
+    )
+    secrets.SystemRandom().shuffle(new)
+    for contact in new:
         with transaction.atomic():
             nonce = secrets.token_hex(16)
             draft = Draft.objects.create(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -69,6 +69,19 @@ class Survey(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    # docs/privacy.md: after this many days from closing, contact data no longer needed and every link
+    # between contacts and answers are deleted (luotain.web.privacy.services.apply_retention).
+    retention_days = models.PositiveIntegerField(
+        _("retention period (days)"),
+        null=True,
+        blank=True,
+        default=365,
+        help_text=_(
+            "Days after closing until contact data and every link between contacts and answers are "
+            "deleted. Empty: kept until deleted by hand."
+        ),
+    )
+    retention_applied_at = models.DateTimeField(_("retention applied at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -103,3 +116,10 @@ class Survey(models.Model):
         if self.closes_at and now >= self.closes_at:
             return self.State.CLOSED
         return self.State.OPEN
+
+    def retention_due_at(self) -> datetime | None:
+        """When the retention period ends: ``retention_days`` after closing. None while the survey has no
+        closing time or keeps its data without a limit."""
+        if self.closes_at is None or self.retention_days is None:
+            return None
+        return self.closes_at + timedelta(days=self.retention_days)
