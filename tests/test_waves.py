@@ -3,6 +3,7 @@ on the dashboard, and the 2025 demo wave."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -641,6 +642,14 @@ def test_the_dashboard_compares_waves_and_shows_the_trend(client, demo_waves):
     assert "+17* (+2…+32)</td>" in html  # next to the share, in its row
     assert "Ei kysytty kyselyssä 2024: ei vertailua." in html  # contact_frequency
     assert "% (" in html  # breakdown cells carry their change
+
+    # The view as CSV has the changes too.
+    body = client.get(url, {"compare": "mll-2024", "format": "csv"}).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][-4:] == ["change", "change_ci95_low", "change_ci95_high", "change_p_value"]
+    wish = next(r for r in rows if r[:4] == ["cooperation_status", "", "toivomme_lisaa", ""])
+    assert float(wish[10]) == pytest.approx(100 * (43 / 82 - 28 / 80), abs=0.01)
+    assert "change" not in client.get(url, {"format": "csv"}).content.decode().splitlines()[0]
 
     # Lapland: 7 answers in 2025, 3 in 2024: the dashboard shows 2025 but compares nothing.
     html = client.get(url, {"compare": "mll-2024", "district": "lappi"}).content.decode()

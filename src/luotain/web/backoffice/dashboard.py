@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
-from luotain.analysis.results import GroupCell, QuestionResult
+from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -247,17 +247,22 @@ def run(frame: ResponseFrame, filters: Mapping[str, Sequence[str]], by: str | No
 
 
 def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) -> str:
-    """The figures of the current view, one line a figure; suppressed cells are empty and marked."""
+    """The figures of the current view, one line a figure; suppressed cells are empty and marked. Compared
+    with an earlier wave, each line also has the change (percentage points, or NPS points) with its interval
+    and p-value."""
     out = io.StringIO()
     writer = csv.writer(out)
+    compared = result.comparison is not None
 
-    def write(cells: list[Any]) -> None:
+    def write(cells: list[Any], change: Change | ScoreChange | None = None) -> None:
+        if compared and len(cells) == 10:
+            cells = [*cells, *_change_cells(change)]
         # Text cells (question, row, option, group) neutralised for spreadsheets; the figures stay numbers.
         writer.writerow([neutralise(c) if i < 4 and isinstance(c, str) else c for i, c in enumerate(cells)])
 
-    write(
-        ["question", "row", "option", "group", "n", "count", "percent", "ci95_low", "ci95_high", "suppressed"]
-    )
+    header = ["question", "row", "option", "group", "n", "count", "percent", "ci95_low", "ci95_high"]
+    changes = ["change", "change_ci95_low", "change_ci95_high", "change_p_value"] if compared else []
+    writer.writerow([*header, "suppressed", *changes])
     filters = "; ".join(f"{key}={','.join(values)}" for key, values in result.filters.items())
     for question in questionnaire.questions():
         figures = result.questions[question.id]
@@ -278,7 +283,8 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                             _r(low),
                             _r(high),
                             "",
-                        ]
+                        ],
+                        (shares.change or {}).get(key),
                     )
         elif labels and figures.percent is not None:
             for key in labels:
@@ -295,13 +301,17 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                         _r(low),
                         _r(high),
                         "",
-                    ]
+                    ],
+                    (figures.change or {}).get(key),
                 )
         else:
             write([question.id, "", "", "", figures.n, "", "", "", "", ""])
         if isinstance(question, Recommendation) and figures.nps is not None:
             low, high = figures.nps_ci95 or (None, None)
-            write([question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""])
+            write(
+                [question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""],
+                figures.nps_change,
+            )
         breakdown = result.breakdowns
         if breakdown is None or question.id not in breakdown.questions:
             continue
@@ -328,12 +338,21 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                             _r(low),
                             _r(high),
                             "yes" if hidden else "",
-                        ]
+                        ],
+                        (cell.change or {}).get(key),
                     )
     if filters:
         write([])
         write([f"filters: {filters}"])
     return out.getvalue()
+
+
+def _change_cells(change: Change | ScoreChange | None) -> list[str]:
+    if change is None:
+        return ["", "", "", ""]
+    low, high = change.ci95
+    difference = change.pp if isinstance(change, Change) else change.difference
+    return [_r(difference), _r(low), _r(high), f"{change.p_value:.4f}"]
 
 
 def _interval(low: float | None, high: float | None, digits: int) -> str:
