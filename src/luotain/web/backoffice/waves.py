@@ -45,8 +45,24 @@ def shift(change: Change | ScoreChange | None, digits: int = 0) -> Shift | None:
     )
 
 
-def frame_of(survey: Survey) -> ResponseFrame:
-    return ResponseFrame.from_records(survey.questionnaire, response_records(survey))
+@dataclass
+class Wave:
+    """An earlier wave of a survey's family: its survey and its responses as a frame."""
+
+    survey: Survey
+    frame: ResponseFrame
+
+    @property
+    def label(self) -> str:
+        return self.survey.wave or self.survey.slug
+
+
+def earlier_frames(survey: Survey) -> list[Wave]:
+    """The waves of the survey's family before it, oldest first, with their responses (read once a page)."""
+    return [
+        Wave(w, ResponseFrame.from_records(w.questionnaire, response_records(w)))
+        for w in survey.earlier_waves()
+    ]
 
 
 def earlier_wave_records(survey: Survey) -> list[EarlierWave]:
@@ -63,22 +79,21 @@ class Comparison:
 
 
 def compared(
-    result: AnalysisResult, frame: ResponseFrame, wave: Survey | None, k: int
+    result: AnalysisResult, frame: ResponseFrame, wave: Wave | None, k: int
 ) -> tuple[AnalysisResult, Comparison]:
     """``result`` with the change from ``wave``: not when fewer than k of the wave's respondents match the
     filters (a filtered wave is as small a group as any)."""
     if wave is None:
         return result, Comparison()
-    earlier = frame_of(wave)
-    with_change = compare(result, frame, earlier, wave=wave.wave or wave.slug)
+    with_change = compare(result, frame, wave.frame, wave=wave.label)
     assert with_change.comparison is not None
     if result.filters and with_change.comparison.n_responses < k:
         problem = _("Fewer than %(k)s answers of %(wave)s match the filters: no comparison is shown.") % {
             "k": k,
-            "wave": wave.wave or wave.slug,
+            "wave": wave.label,
         }
         return result, Comparison(problem=problem)
-    return with_change, Comparison(wave=wave)
+    return with_change, Comparison(wave=wave.survey)
 
 
 @dataclass
@@ -112,16 +127,16 @@ def followed_items(questionnaire: Questionnaire) -> list[tuple[str, list[s.Trend
 def trend_table(
     survey: Survey,
     frame: ResponseFrame,
+    earlier: Sequence[Wave],
     filters: Mapping[str, Sequence[str]],
     k: int,
     lang: str,
 ) -> TrendTable | None:
     """The followed figures in every wave up to this one, with the change from the previous wave; a wave
     with fewer than k respondents matching the filters shows no figures. None without earlier waves."""
-    earlier = survey.earlier_waves()
     if not earlier:
         return None
-    frames = [(w.wave or w.slug, frame_of(w)) for w in earlier]
+    frames = [(w.label, w.frame) for w in earlier]
     waves: list[WaveFigures] = trend([*frames, (survey.wave or survey.slug, frame)], filters=filters)
     current = analyse(frame, filters=filters, compare=frames[-1][1])
     shown = [not filters or w.result.n_responses >= k for w in waves]

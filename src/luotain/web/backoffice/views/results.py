@@ -46,9 +46,9 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         problem, filters, by = str(exc), {}, ""
         result = dashboard.run(frame, {}, None, k)
     too_few = 0 < result.n_responses < k or (filters and result.n_responses < k)
-    earlier = current.earlier_waves()
+    earlier = waves.earlier_frames(current)
     wanted = request.GET.get("compare") or ""
-    chosen = next((w for w in earlier if w.slug == wanted), None)
+    chosen = next((w for w in earlier if w.survey.slug == wanted), None)
     result, comparison = waves.compared(result, frame, chosen, k)
     if request.GET.get("format") == "csv":
         if too_few:
@@ -87,8 +87,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "by": by,
             "csv_query": query.urlencode(),
             "filtered": bool(filters),
-            "waves": [(w.slug, w.wave or w.slug, w.slug == wanted) for w in earlier],
+            "waves": [(w.survey.slug, w.label, w.survey.slug == wanted) for w in earlier],
             "comparison": comparison,
-            "trend": None if too_few else waves.trend_table(current, frame, filters, k, lang),
+            "trend": None if too_few else waves.trend_table(current, frame, earlier, filters, k, lang),
         },
     )
