@@ -235,3 +235,18 @@ def test_commands(smtp, setup, capsys, settings):
 
     rates = json.loads(capsys.readouterr().out)
     assert rates["districts"]["uusimaa"]["invited"] == 3
+
+
+def test_a_line_break_in_the_title_does_not_stop_the_invitations(smtp, small):
+    from luotain.questionnaire import parse_questionnaire
+    from tests.conftest import SMALL
+
+    seed_registry()
+    broken = SMALL.replace("title: {fi: Pieni kysely,", 'title: {fi: "Pieni\\nkysely",', 1)
+    assert broken != SMALL
+    survey = create_survey(parse_questionnaire(broken, "rivit.yaml"), "rivit")
+    helsinki = Organisation.objects.get(code="kunta:091")
+    Contact.objects.create(name="Liisa Virtanen", email="liisa@example.fi", organisation=helsinki)
+    result = invite(survey, District.objects.get(slug="uusimaa"), base_url="http://testserver")
+    assert (result.sent, result.failed) == (1, 0)
+    assert smtp.messages[0]["Subject"] == "Pieni kysely"

@@ -439,3 +439,14 @@ def test_the_commands_run_as_processes(tmp_path):
     assert (
         result.returncode == 0 and "Retention applied." in result.stdout and "Traceback" not in result.stderr
     )
+
+
+def test_the_nightly_job_applies_retention(world):
+    """The queue's periodic task (luotain.web.backoffice.tasks.retention) runs apply_retention."""
+    from luotain.web.backoffice.tasks import retention
+
+    retention.call_local()
+    assert not Invitation.objects.filter(survey=world["old"], contact__isnull=False).exists()
+    assert not Contact.objects.filter(email="eero@example.fi").exists()
+    assert Contact.objects.filter(email="tuula@example.fi").exists()  # still needed by 'uusi'
+    assert Survey.objects.get(pk=world["old"].pk).retention_applied_at is not None

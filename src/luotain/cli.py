@@ -73,7 +73,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _web().serve(args.host, args.port, workers=args.workers, threads=args.threads)
+    _web().serve(
+        args.host, args.port, workers=args.workers, threads=args.threads, with_worker=not args.no_worker
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _web().worker()
     return 0
 
 
@@ -589,6 +596,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, help="processes (default LUOTAIN_WORKERS, or two a core)")
     p.add_argument("--threads", type=int, help="threads a process (default LUOTAIN_THREADS, or 4)")
+    p.add_argument(
+        "--no-worker", action="store_true", help="run no job-queue worker beside the site (workers run apart)"
+    )
+
+    add(
+        "worker",
+        cmd_worker,
+        "run a job-queue worker (reports, invitations, reminders)",
+        "Run a worker of the job queue chosen by LUOTAIN_QUEUE_URL (sqlite by default, redis://... for "
+        "several machines). `luotain serve` runs one beside the site unless --no-worker. Jobs a stopped "
+        "worker left unfinished run again.",
+    )
 
     p = add("create-survey", cmd_create_survey, "create a survey from a questionnaire file")
     p.add_argument("file", help="questionnaire YAML file")

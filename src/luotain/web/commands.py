@@ -334,13 +334,41 @@ def demo_users(password: str) -> list[tuple[str, str]]:
     return made
 
 
-def serve(host: str, port: int, *, workers: int | None = None, threads: int | None = None) -> None:
+def worker() -> None:
+    """Run the job queue's consumer: first put back jobs that a dead worker left behind."""
+    from django.core.management import call_command
+
+    from luotain.web.backoffice.jobs import recover_stale
+
+    lost = recover_stale()
+    if lost:
+        stderr(f"Jobs left unfinished by a stopped worker, run again: {', '.join(map(str, lost))}")
+    call_command("run_huey")
+
+
+def serve(
+    host: str, port: int, *, workers: int | None = None, threads: int | None = None, with_worker: bool = True
+) -> None:
     """Serve the site with gunicorn: ``workers`` processes of ``threads`` threads (LUOTAIN_WORKERS,
     LUOTAIN_THREADS; by default two processes a core, four threads each). No access log: it would keep
-    the respondents' IP addresses."""
+    the respondents' IP addresses. ``with_worker``: also run a job-queue worker beside it (one machine)."""
+    import atexit
+    import subprocess
+
     from gunicorn.app.base import BaseApplication
 
     migrate()
+    if with_worker and not settings.HUEY.get("immediate"):
+        consumer = subprocess.Popen([sys.executable, "-m", "luotain", "worker"])
+
+        def stop_consumer() -> None:
+            consumer.terminate()
+            try:
+                consumer.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                consumer.kill()
+
+        atexit.register(stop_consumer)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or int(os.environ.get("LUOTAIN_WORKERS") or 2 * (os.cpu_count() or 1)),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import jobs
+
+logger = logging.getLogger("luotain")
 
 
 @db_task(retries=2, retry_delay=30)
@@ -16,3 +20,13 @@ def run_job(job_id: int) -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def recover_jobs() -> None:
     jobs.recover_stale()
+
+
+@db_periodic_task(crontab(hour="3", minute="15"))
+def retention() -> None:
+    """Every night: anonymise surveys past their closing time and delete what their retention period
+    allows (docs/privacy.md)."""
+    from luotain.web.privacy.services import apply_retention
+
+    for line in apply_retention().lines():
+        logger.info("retention: %s", line)

@@ -101,6 +101,12 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     draft.save(update_fields=["answers", "page", "updated_at"])
 
 
+def move_to(draft: Draft, page: int) -> None:
+    """Remember the page the respondent was sent to, where the answering link resumes."""
+    Draft.objects.filter(pk=draft.pk).update(page=page)
+    draft.page = page
+
+
 def submit_response(draft_id: int) -> Response:
     """Store the draft's answers as exactly one response, in one transaction.
 

@@ -249,6 +249,7 @@ def _post_page(
     shown = _shown_sections(questionnaire, draft.answers)
     later = [n for n in shown if n > number]
     if later:
+        services.move_to(draft, later[0])  # a resumed answer continues on the page it was sent to
         return _with_cookie(HttpResponseRedirect(_page_url(survey, token, later[0])), survey, token, lang)
     try:
         services.submit_response(draft.pk)

@@ -124,7 +124,8 @@ def _send(invitation: Invitation, kind: str, base_url: str | None) -> bool:
             "closes": timezone.localtime(survey.closes_at).strftime("%-d.%-m.%Y") if survey.closes_at else "",
             "reminder": kind == "reminder",
         }
-        subject = render_to_string("distribution/subject.txt", context).strip()
+        # One line: a line break in the questionnaire's title would make the mail library refuse the header.
+        subject = " ".join(render_to_string("distribution/subject.txt", context).split())
         body = render_to_string("distribution/invitation.txt", context)
     message = EmailMessage(subject, body, to=[contact.email])
     error = _deliver(message)
