@@ -120,28 +120,12 @@ def write_report(
     """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table); with the
     earlier waves of its family for the trend slides."""
     from luotain.report.make import write_all
-    from luotain.report.spec import builtin_spec
-    from luotain.web.backoffice.waves import earlier_wave_records
-    from luotain.web.coding.services import stored_coding
-    from luotain.web.collect.models import QuoteSelection
-    from luotain.web.collect.services import response_records
+    from luotain.web.backoffice.jobs import report_inputs
 
     survey = get_survey(slug)
-    flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
-        "question_id", "response__public_id"
-    )
-    return write_all(
-        survey.questionnaire,
-        response_records(survey),
-        out_dir,
-        survey.slug,
-        formats,
-        spec=builtin_spec(survey.questionnaire_id),
-        quote_flags=list(flags),
-        lang=lang,
-        coding=stored_coding(survey),
-        earlier=earlier_wave_records(survey),
-    )
+    inputs = report_inputs(survey)
+    records = inputs.pop("records")
+    return write_all(survey.questionnaire, records, out_dir, survey.slug, formats, lang=lang, **inputs)
 
 
 def import_contacts(path: Path, skip_invalid: bool) -> tuple[int, list[str]]:

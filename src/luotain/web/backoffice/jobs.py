@@ -11,6 +11,7 @@ it starts and every few minutes.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 from datetime import timedelta
@@ -96,24 +97,42 @@ def _step(job: Job, progress: int, step: str) -> None:
         time.sleep(pause)
 
 
+def _beat(job_id: int, done: threading.Event) -> None:
+    """While a job runs, its heartbeat is kept fresh however long one step takes (a large PDF), so that only
+    a job whose worker died looks stale."""
+    from django.db import connection
+
+    interval = max(0.5, stale_after().total_seconds() / 4)
+    try:
+        while not done.wait(interval):
+            Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+    finally:
+        connection.close()  # this thread's own connection
+
+
 def run(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return
+    done = threading.Event()
+    beat = threading.Thread(target=_beat, args=(job.pk, done), name=f"job-{job.pk}-heartbeat", daemon=True)
+    beat.start()
     try:
         RUNNERS[job.kind](job)
         job.status, job.progress, job.step = Job.Status.DONE, 100, ""
     except Exception as exc:  # the job fails and the page says so; the worker goes on
         job.status, job.error = Job.Status.FAILED, f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
+    finally:
+        done.set()
+        beat.join()
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "step", "error", "finished_at", "result"])
 
 
-def _report(job: Job) -> None:
-    from luotain.report.first import render_html
-    from luotain.report.make import make_deck
-    from luotain.report.render import render
+def report_inputs(survey: Any) -> dict[str, Any]:
+    """What a survey's report is made from, as ``make_deck``/``write_all`` take it: the answers, the built-in
+    spec, the quotes an analyst chose, the stored coding and the earlier waves (for the trend slides)."""
     from luotain.report.spec import builtin_spec
     from luotain.web.coding.services import stored_coding
     from luotain.web.collect.models import QuoteSelection
@@ -121,15 +140,28 @@ def _report(job: Job) -> None:
 
     from .waves import earlier_wave_records
 
+    flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
+        "question_id", "response__public_id"
+    )
+    return {
+        "records": response_records(survey),
+        "spec": builtin_spec(survey.questionnaire_id),
+        "quote_flags": list(flags),
+        "coding": stored_coding(survey),
+        "earlier": earlier_wave_records(survey),
+    }
+
+
+def _report(job: Job) -> None:
+    from luotain.report.first import render_html
+    from luotain.report.make import make_deck
+    from luotain.report.render import render
+
     survey = job.survey
     job.files.all().delete()  # an earlier attempt's files, if it was interrupted
     _step(job, 5, "analysis")
-    records = response_records(survey)
-    flags = list(
-        QuoteSelection.objects.filter(response__survey=survey).values_list(
-            "question_id", "response__public_id"
-        )
-    )
+    inputs = report_inputs(survey)
+    records = inputs.pop("records")
     formats = [f for f in FORMATS if f in job.params.get("formats", [])]
     deck = None
     for i, fmt in enumerate(formats):
@@ -140,13 +172,7 @@ def _report(job: Job) -> None:
         else:
             if deck is None:
                 deck = make_deck(
-                    survey.questionnaire,
-                    records,
-                    builtin_spec(survey.questionnaire_id),
-                    quote_flags=flags,
-                    lang=job.params.get("language", "fi"),
-                    coding=stored_coding(survey),
-                    earlier=earlier_wave_records(survey),
+                    survey.questionnaire, records, lang=job.params.get("language", "fi"), **inputs
                 )
             content = render(deck, fmt)
             name = f"{survey.slug}.{fmt}"

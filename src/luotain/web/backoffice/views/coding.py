@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from luotain.questionnaire import OpenText, Text
-from luotain.text.codebook import builtin_codebook
+from luotain.text.codebook import builtin_codebook, rank_themes
 from luotain.text.redact import redact
 from luotain.web.audit.services import Action, record
 from luotain.web.coding import services
@@ -26,11 +26,10 @@ PAGE_SIZE = 50
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     current = survey_for(slug)
     questions = [q for q in current.questionnaire.questions() if isinstance(q, OpenText)]
+    all_answers = list(current.responses.values_list("answers", flat=True))  # read once, not once a question
     rows = []
     for q in questions:
-        answered = sum(
-            1 for a in current.responses.values_list("answers", flat=True) if str(a.get(q.id) or "").strip()
-        )
+        answered = sum(1 for a in all_answers if str(a.get(q.id) or "").strip())
         rows.append((q, q.text.get("fi"), answered, services.stored_codebook(current, q.id)))
     return page(
         request, "backoffice/coding_index.html", {"survey": current, "rows": rows, "title": _("Coding")}
@@ -90,7 +89,7 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
                 "who": " · ".join(x for x in (_label(current, type_q, r), _label(current, role_q, r)) if x),
             }
         )
-    ranked = services.ranked(current, question_id)[0] if codebook else []
+    ranked = rank_themes(codebook, codes)[0] if codebook else []  # the codebook and codes read above
     suggestions = services.suggestions(current, question_id) if request.GET.get("ehdotukset") else None
     return page(
         request,
