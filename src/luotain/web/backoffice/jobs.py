@@ -61,26 +61,54 @@ def stale_after() -> timedelta:
 
 
 def recover_stale(now: Any = None) -> list[int]:
-    """Jobs left running by a worker that died (no heartbeat for a while), and jobs queued but lost, go back
-    in the queue. Returns their ids."""
+    """Jobs left running by a worker that died (no heartbeat for a while), and jobs queued whose entry the
+    queue lost, go back in the queue. Returns their ids.
+
+    Each running job is taken back with one conditional UPDATE, so a job that a live worker claims between
+    the look and the update is left alone (it would otherwise run twice). A queued job is sent again only
+    when the queue holds no entry for it; a duplicate entry would be harmless (``_claim`` runs a job once)
+    but would pile up in a busy queue."""
     now = now or timezone.now()
     cutoff = now - stale_after()
-    lost = list(
-        Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).values_list("pk", flat=True)
-    ) + list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    lost = [job_id for job_id in stale if take_back(job_id, cutoff)]
+    waiting = set(
+        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    lost += sorted(waiting - set(lost) - pending_job_ids())
     for job_id in lost:
-        Job.objects.filter(pk=job_id).update(status=Job.Status.QUEUED, step="")
         enqueue(job_id)
     return lost
 
 
+def take_back(job_id: int, cutoff: Any) -> bool:
+    """Put a running job whose heartbeat is older than ``cutoff`` back to queued, in one statement that
+    checks both again: False if a worker has claimed it or beaten since."""
+    taken = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
+        status=Job.Status.QUEUED, step=""
+    )
+    return taken == 1
+
+
+def pending_job_ids() -> set[int]:
+    """The job ids that wait in the queue (none in immediate mode)."""
+    from .tasks import run_job
+
+    hub = queue()
+    if hub.immediate:
+        return set()
+    return {task.args[0] for task in hub.pending() if isinstance(task, run_job.task_class) and task.args}
+
+
 def _claim(job_id: int) -> Job | None:
-    """Mark the job running, unless it is done or another worker runs it (a fresh heartbeat)."""
+    """Mark the job running, unless it has finished or another worker runs it (a fresh heartbeat)."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status == Job.Status.DONE:
-            return None
         now = timezone.now()
+        if job is None or job.status in (Job.Status.DONE, Job.Status.FAILED):
+            return None  # a duplicate queue entry of a finished job
         if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > now - stale_after():
             return None
         job.status, job.attempts, job.error = Job.Status.RUNNING, job.attempts + 1, ""
