@@ -623,6 +623,8 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
     """Both servers up at once; timed rounds alternate between them (L B, B L, L B, ...), so that whatever
     else the machine does falls on both alike."""
     base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LUOTAIN_HOME")}
+    # SQLite: both servers queue their writers on a lock file (luotain.web.sqlite), or neither does.
+    base_env["LUOTAIN_SQLITE_WRITER_LOCK"] = "1" if args.writer_lock == "on" else "0"
     logs = home / "logs"
     logs.mkdir(exist_ok=True)
 
@@ -784,6 +786,12 @@ def main() -> int:
         "--sqlite-conn-max-age",
         type=int,
         help="SQLite: persistent connections (CONN_MAX_AGE) for both servers; default: Luotain's settings",
+    )
+    parser.add_argument(
+        "--writer-lock",
+        choices=["on", "off"],
+        default="on",
+        help="SQLite: writers of both servers queue on a lock file (luotain.web.sqlite, Luotain's default)",
     )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     parser.add_argument(

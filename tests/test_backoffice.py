@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from luotain.responses.demo import generate
 from luotain.text.codebook import builtin_codebook
+from luotain.web.backoffice import jobs
 from luotain.web.backoffice.models import Job, StaffRole
 from luotain.web.coding import services as coding
 from luotain.web.collect.models import QuoteSelection, Response
@@ -52,7 +53,11 @@ ADMIN, ANALYST, COORD = "admin", "analyytikko", "koordinaattori-uusimaa"
 
 def staff_urls(world):
     s = "mll-2024"
+    report = jobs.submit("report", world["survey"], formats=["html"], language="fi")  # runs at once here
     return {
+        "download": reverse("backoffice:download", args=[s, report.pk, "html"]),
+        "jobs": reverse("backoffice:jobs"),
+        "audit": reverse("backoffice:audit"),
         "home": reverse("backoffice:home"),
         "new_survey": reverse("backoffice:new_survey"),
         "survey": reverse("backoffice:survey", args=[s]),
@@ -70,6 +75,9 @@ def staff_urls(world):
 
 # Who gets what (GET): 200 allowed, 403 refused, 404 another district's object.
 EXPECTED = {
+    "download": (200, 200, 403),
+    "jobs": (200, 403, 403),
+    "audit": (200, 403, 403),
     "home": (200, 200, 200),
     "new_survey": (200, 403, 403),
     "survey": (200, 200, 200),
@@ -85,9 +93,18 @@ EXPECTED = {
 }
 
 
+# Views that only take POSTs (test_posts_check_permissions_too), and the sign-in pages.
+NOT_GET = {"window", "open", "close", "invite", "login", "logout"}
+
+
 def test_every_role_against_every_staff_view(client, world):
+    from luotain.web.backoffice.urls import urlpatterns
+
     urls = staff_urls(world)
     assert set(urls) == set(EXPECTED)
+    # Every staff view is in the table: a new page cannot be added without saying who may see it.
+    named = {pattern.name for pattern in urlpatterns}
+    assert named - NOT_GET <= {name.removesuffix("_csv") for name in urls} | {"district"}, named
     for url in urls.values():  # signed out: to the sign-in page
         r = client.get(url)
         assert r.status_code == 302 and r["Location"].startswith(reverse("backoffice:login")), url

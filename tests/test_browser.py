@@ -21,6 +21,7 @@ from django.utils import timezone
 from luotain.questionnaire import load_builtin
 from luotain.responses import demo_2025
 from luotain.responses.demo import generate
+from luotain.web.backoffice import jobs
 from luotain.web.collect.models import Response
 from luotain.web.collect.services import import_responses
 from luotain.web.commands import demo_users
@@ -466,11 +467,13 @@ def test_every_respondent_page_passes_axe(browser, axe, live_server, survey_2024
 def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, viewport, settings):
     """The back office: sign-in (and its error), surveys, a new survey with a broken file, the overview,
     preview, the dashboard (plain, filtered, broken down, too few, compared with the previous wave), coding
-    with suggestions, reports and districts; at desktop and phone width."""
+    with suggestions, reports, districts, the background jobs and the audit log; at desktop and phone
+    width."""
     import_responses(survey_2024, generate().records, source="demo")
     wave_2025 = create_survey(load_builtin("mll-kumppanikysely-2025"), "mll-2025")
     import_responses(wave_2025, demo_2025.generate().records, source="demo")
     demo_users(STAFF_PASSWORD)
+    jobs.submit("report", survey_2024, formats=["html"], language="fi")  # a finished job on the jobs page
     page = new_page(browser, live_server, viewport)
     size = "desktop" if viewport is DESKTOP else "phone"
     try:
@@ -510,6 +513,8 @@ def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, vie
             (f"/hallinta/kyselyt/{SLUG}/raportit/", "the reports", "staff-reports"),
             ("/hallinta/piirit/", "the districts", "staff-districts"),
             ("/hallinta/piirit/uusimaa/", "a district", "staff-district"),
+            ("/hallinta/tyot/", "the background jobs", "staff-jobs"),
+            ("/hallinta/loki/", "the audit log", "staff-audit"),
             ("/hallinta/kyselyt/uusi/", "a new survey", "staff-new"),
         ):
             response = page.goto(path)

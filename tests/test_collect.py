@@ -341,6 +341,24 @@ def test_a_page_post_asks_the_registry_only_for_the_organisation_answered(
     assert "kunta:091" in query
 
 
+def test_a_page_post_reads_the_link_once_and_writes_the_draft_once(client, survey):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    base = base_of(start(client))
+    client.post(base + "1/", {"action": "next", "org_type": "kunta", "role": "johto"})
+    with CaptureQueriesContext(connection) as queries:
+        r = client.post(base + "3/", {"action": "next", "kunta_only": "3"})
+    assert r.status_code == 302 and r["Location"] == base + "4/"
+    read, write = (q["sql"] for q in queries.captured_queries)
+    # The draft and its survey in one query, without the survey's definition and questionnaire file ...
+    assert "collect_draft" in read and "surveys_survey" in read
+    assert '"surveys_survey"."definition"' not in read and '"surveys_survey"."source"' not in read
+    # ... and one update that saves the answers and the page where the link resumes.
+    assert write.startswith('UPDATE "collect_draft"') and '"page" = 4' in write
+    assert Draft.objects.get().page == 4 and Draft.objects.get().opened_at is not None
+
+
 def test_a_surveys_questionnaire_is_parsed_once_and_never_from_other_json(survey, small):
     from luotain.web.surveys.models import Survey
 
@@ -356,3 +374,11 @@ def test_a_surveys_questionnaire_is_parsed_once_and_never_from_other_json(survey
     changed.definition["title"] = {"fi": "Kolmas"}
     assert changed.questionnaire.title.get("fi") == "Kolmas"
     assert Survey.objects.get(pk=survey.pk).questionnaire.title.get("fi") == "Toinen otsikko"
+    # The respondent pages fetch the survey without its definition: the stored hash picks the parsed
+    # questionnaire, and a definition saved anew (save() keeps the hash) is read and parsed again.
+    Survey.objects.get(pk=survey.pk).save()  # save() keeps the hash; update() above went round it
+    light = Survey.objects.defer("definition", "source")
+    shared = light.get(pk=survey.pk).questionnaire
+    assert light.get(pk=survey.pk).questionnaire is shared and shared.title.get("fi") == "Toinen otsikko"
+    changed.save()
+    assert light.get(pk=survey.pk).questionnaire.title.get("fi") == "Kolmas"

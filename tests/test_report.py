@@ -336,7 +336,8 @@ def test_a_long_odd_answer_is_quoted_safely(mll):
     record = records[0]
     record.answers.update(
         {
-            "cooperation_wishes": "Alku\x01\x02 <script>alert(1)</script> 😀 " + "pitkä " * 800,
+            "cooperation_wishes": "Alku\x01\x02 <script>alert(1)</script> 😀 "
+            + "pitkä " * 810,  # near the 5,000 limit
             "org_type": "kunta",
             "role": "asiantuntija",
         }
@@ -349,4 +350,15 @@ def test_a_long_odd_answer_is_quoted_safely(mll):
     assert quote.text.startswith("Alku <script>alert(1)</script> 😀 pitkä")
     html = render(deck, "html").decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 😀" in html and "<script>" not in html
-    assert render(deck, "pptx") and render(deck, "pdf").startswith(b"%PDF")
+    # The slide deck: the quote as text (no control characters), shortened, on its slide.
+    slides = Presentation(io.BytesIO(render(deck, "pptx"))).slides
+    texts = [
+        "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in slides
+    ]
+    (quoted,) = [t for t in texts if "Alku <script>alert(1)</script> 😀 pitkä" in t]
+    assert "\x01" not in quoted and "\x02" not in quoted and len(quoted) < 3000
+    # The PDF: one page a slide, however long the answer (it does not spill onto pages of its own).
+    pdf = PdfReader(io.BytesIO(render(deck, "pdf")))
+    assert len(pdf.pages) == len(deck.slides) == len(slides)
+    page_text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "<script>alert(1)</script>" in page_text and "\x01" not in page_text

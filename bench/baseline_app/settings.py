@@ -27,9 +27,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = 60
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("LUOTAIN_SQLITE_WRITER_LOCK", default=True):  # as Luotain: writers queue on a lock file
+        DATABASES["default"]["ENGINE"] = "luotain.web.sqlite"
+# Persistent connections on both databases, as Luotain's defaults (a conn_max_age in the URL wins).
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 LOGGING = {
     "version": 1,

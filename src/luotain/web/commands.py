@@ -24,7 +24,7 @@ def setup() -> None:
         stderr(f"error: {exc}")
         raise SystemExit(2) from None
     # The embedded default keeps its database under ./var/.
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
         Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 

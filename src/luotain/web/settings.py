@@ -107,6 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Writers wait their turn in the kernel, not in SQLite's sleeping busy handler (luotain.web.sqlite).
+    if env.bool("LUOTAIN_SQLITE_WRITER_LOCK", default=True):
+        DATABASES["default"]["ENGINE"] = "luotain.web.sqlite"
 # Persistent connections on both databases (opening a SQLite connection costs about 0.7 ms a request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("LUOTAIN_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -16,7 +16,7 @@ from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
 from luotain.web.partners.models import District, Organisation
-from luotain.web.surveys.models import Survey
+from luotain.web.surveys.models import HEAVY_FIELDS, Survey
 
 from .models import Draft, Response
 
@@ -84,6 +84,15 @@ def find_draft(survey: Survey, token: str) -> Draft | None:
     return Draft.objects.filter(survey=survey, token_hash=hash_token(token)).first()
 
 
+def find_link(slug: str, token: str) -> Draft | None:
+    """The draft of an answering link with its survey (without the survey's heavy fields), in one query:
+    what every page request of a respondent starts with. Looked up by hash, as ``find_draft``."""
+    if not token or len(token) > 100:
+        return None
+    drafts = Draft.objects.select_related("survey").defer(*(f"survey__{f}" for f in HEAVY_FIELDS))
+    return drafts.filter(survey__slug=slug, token_hash=hash_token(token)).first()
+
+
 def mark_opened(draft: Draft) -> None:
     """Remember when the draft's pages were first shown (an invitation's "opened")."""
     now = timezone.now()
@@ -91,20 +100,23 @@ def mark_opened(draft: Draft) -> None:
     draft.opened_at = now
 
 
-def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> None:
-    """Replace the answers of one section's questions with ``values`` and remember where the respondent is."""
+def page_answers(answers: dict[str, Any], section: Section, values: dict[str, Any]) -> dict[str, Any]:
+    """``answers`` with those of one section's questions replaced by ``values``."""
     owned = {c.name for q in section.questions for c in q.columns()}
-    answers = {k: v for k, v in draft.answers.items() if k not in owned}
-    answers.update(values)
-    draft.answers = answers
-    draft.page = page
-    draft.save(update_fields=["answers", "page", "updated_at"])
+    return {**{k: v for k, v in answers.items() if k not in owned}, **values}
 
 
-def move_to(draft: Draft, page: int) -> None:
-    """Remember the page the respondent was sent to, where the answering link resumes."""
-    Draft.objects.filter(pk=draft.pk).update(page=page)
+def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> None:
+    """Replace the answers of one section's questions with ``values`` and remember ``page``, where the
+    answering link resumes (the page the respondent was sent to). One UPDATE, which also records when the
+    draft was first opened if a page was posted before any was shown (a page posted from a stale tab)."""
+    draft.answers = page_answers(draft.answers, section, values)
     draft.page = page
+    fields = ["answers", "page", "updated_at"]
+    if draft.opened_at is None:
+        draft.opened_at = timezone.now()
+        fields.append("opened_at")
+    draft.save(update_fields=fields)
 
 
 def submit_response(draft_id: int) -> Response:
@@ -114,10 +126,12 @@ def submit_response(draft_id: int) -> Response:
     stored. Raises IncompleteResponse if a shown required question is unanswered.
     """
     with transaction.atomic():
-        draft = Draft.objects.select_for_update().select_related("survey").get(pk=draft_id)
-        existing = Response.objects.filter(draft=draft).first()
-        if existing is not None:
-            return existing
+        drafts = Draft.objects.select_for_update().select_related("survey")
+        draft = drafts.defer(*(f"survey__{f}" for f in HEAVY_FIELDS)).get(pk=draft_id)
+        if draft.submitted_at is not None:  # the locked row says whether it was submitted already
+            existing = Response.objects.filter(draft=draft).first()
+            if existing is not None:
+                return existing
         require_open(draft.survey, grace=True)
         answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:

@@ -15,7 +15,7 @@ from luotain.questionnaire import Questionnaire, Section
 from luotain.responses import visible_questions
 from luotain.web.partners.models import District
 from luotain.web.security import limit_posts
-from luotain.web.surveys.models import Survey
+from luotain.web.surveys.models import HEAVY_FIELDS, Survey
 
 from . import forms, services
 from .models import Draft
@@ -61,7 +61,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _survey_or_none(slug: str) -> Survey | None:
-    return Survey.objects.filter(slug=slug).first()
+    return Survey.objects.defer(*HEAVY_FIELDS).filter(slug=slug).first()
+
+
+def _link(slug: str, token: str) -> tuple[Survey | None, Draft | None]:
+    """The survey and the draft of an answering link, in one query; the survey alone if the link is not
+    one of its drafts, and neither if there is no such survey."""
+    draft = services.find_link(slug, token)
+    if draft is not None:
+        return draft.survey, draft
+    return _survey_or_none(slug), None
 
 
 def _closed_page(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse | None:
@@ -166,11 +175,10 @@ def _language_links(questionnaire: Questionnaire, current: str) -> list[tuple[st
 
 @require_http_methods(["GET"])
 def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    survey = _survey_or_none(slug)
+    survey, draft = _link(slug, token)
     if survey is None:
         with translation.override("fi"):
             return _unknown_survey(request)
-    draft = services.find_draft(survey, token)
     if draft is None:
         with translation.override("fi"):
             return _unknown_link(request, "fi")
@@ -182,14 +190,13 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @limit_posts("page", per_client="LUOTAIN_RATE_PAGE_CLIENT", per_link="LUOTAIN_RATE_PAGE_LINK")
 def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpResponse:
-    survey = _survey_or_none(slug)
+    survey, draft = _link(slug, token)
     if survey is None:
         with translation.override("fi"):
             return _unknown_survey(request)
     questionnaire = survey.questionnaire
     lang = _language(request, questionnaire)
     with translation.override(lang):
-        draft = services.find_draft(survey, token)
         if draft is None:
             return _unknown_link(request, lang)
         if draft.submitted_at is not None:
@@ -203,10 +210,10 @@ def page(request: HttpRequest, slug: str, token: str, number: int) -> HttpRespon
             later = [n for n in shown if n > number]
             return HttpResponseRedirect(_page_url(survey, token, later[0] if later else shown[-1]))
         section = questionnaire.sections[number - 1]
+        if request.method == "POST":  # saving the page also marks the draft opened
+            return _post_page(request, survey, draft, token, section, number, shown, lang)
         if draft.opened_at is None:
             services.mark_opened(draft)
-        if request.method == "POST":
-            return _post_page(request, survey, draft, token, section, number, shown, lang)
         return _render_page(
             request,
             survey,
@@ -238,18 +245,19 @@ def _post_page(
     values, problems = forms.check_section(questionnaire, section, raw, draft.answers, org_kind)
     index = shown.index(number)
     if action == "back":
-        services.save_page(draft, section, values, number)
+        services.save_page(draft, section, values, number)  # the link resumes on the page gone back from
         target = shown[index - 1] if index > 0 else number
         return _with_cookie(HttpResponseRedirect(_page_url(survey, token, target)), survey, token, lang)
     if problems:
+        if draft.opened_at is None:
+            services.mark_opened(draft)
         shown_raw = {**forms.display_values(draft.answers), **{k: v for k, v in raw.items()}}
         return _render_page(request, survey, draft, token, section, number, shown, lang, shown_raw, problems)
-    services.save_page(draft, section, values, number)
-    # The answers may have changed which pages come next.
-    shown = _shown_sections(questionnaire, draft.answers)
+    # The answers may change which pages come next.
+    shown = _shown_sections(questionnaire, services.page_answers(draft.answers, section, values))
     later = [n for n in shown if n > number]
+    services.save_page(draft, section, values, later[0] if later else number)
     if later:
-        services.move_to(draft, later[0])  # a resumed answer continues on the page it was sent to
         return _with_cookie(HttpResponseRedirect(_page_url(survey, token, later[0])), survey, token, lang)
     try:
         services.submit_response(draft.pk)
@@ -313,14 +321,13 @@ def _render_page(
 
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    survey = _survey_or_none(slug)
+    survey, draft = _link(slug, token)
     if survey is None:
         with translation.override("fi"):
             return _unknown_survey(request)
     questionnaire = survey.questionnaire
     lang = _language(request, questionnaire)
     with translation.override(lang):
-        draft = services.find_draft(survey, token)
         if draft is None or draft.submitted_at is None:
             return _unknown_link(request, lang)
         text = questionnaire.thanks.get(lang) if questionnaire.thanks else _("Thank you for your answers!")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -14,27 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from luotain.questionnaire import Questionnaire
 from luotain.questionnaire.waves import wave_key
 
-# Parsed questionnaires by survey id, each with the definition it was parsed from: the respondent pages fetch
-# the survey on every request, and validating its definition again each time (about 0.4 ms for the 2024
-# questionnaire, twice on the last page) was a tenth of a page post's work.
-_PARSED: dict[int, tuple[Any, Questionnaire]] = {}
+# Parsed questionnaires by survey id, each with the hash of the definition it was parsed from. The respondent
+# pages look the survey up on every request without its definition (16 KB of JSON) and its file (15 KB): they
+# read the short hash instead and parse the definition once per process. Validating the definition on every
+# request was a tenth of a page post's work, and reading and decoding it another tenth.
+_PARSED: dict[int, tuple[str, Questionnaire]] = {}
 _PARSED_MAX = 100
+# What the respondent pages leave out when they fetch a survey (``Survey.questionnaire`` still works).
+HEAVY_FIELDS = ("definition", "source")
 
 
-def _parsed(pk: int | None, definition: Any) -> Questionnaire:
-    """The questionnaire of ``definition``, parsed once per process for survey ``pk``. A definition does not
-    change after creation, but it is compared anyway (a few microseconds), so that a survey never gets a
-    questionnaire parsed from other JSON (a reused id after a rollback, a definition changed in a shell)."""
-    cached = _PARSED.get(pk) if pk is not None else None
-    if cached is not None and cached[0] == definition:
-        return cached[1]
-    questionnaire = Questionnaire.model_validate(definition)  # frozen: safe to share between threads
-    if pk is not None:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        # A copy: a change to this instance's definition must not change what the cache compares with.
-        _PARSED[pk] = (json.loads(json.dumps(definition)), questionnaire)
-    return questionnaire
+def definition_hash(definition: Any) -> str:
+    """SHA-256 of the definition's canonical JSON."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Survey(models.Model):
@@ -46,6 +40,8 @@ class Survey(models.Model):
     slug = models.SlugField(_("link name"), max_length=80, unique=True)
     questionnaire_id = models.CharField(_("questionnaire"), max_length=100)
     definition = models.JSONField(_("questionnaire (frozen)"))
+    # Kept by save(): lets the respondent pages use a parsed questionnaire without reading the definition.
+    definition_sha256 = models.CharField(max_length=64, editable=False, default="")
     source = models.TextField(_("questionnaire file"), blank=True)
     family = models.SlugField(
         _("questionnaire family"),
@@ -92,9 +88,31 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.definition_sha256 = definition_hash(self.definition)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "definition" in fields:
+            kwargs["update_fields"] = {*fields, "definition_sha256"}
+        super().save(*args, **kwargs)
+
     @cached_property
     def questionnaire(self) -> Questionnaire:
-        return _parsed(self.pk, self.definition)
+        """The questionnaire, parsed once per process and survey. Where the definition was fetched, its own
+        hash is compared, so that a survey never gets a questionnaire parsed from other JSON (a reused id
+        after a rollback, a definition changed in a shell); where it was left out (``HEAVY_FIELDS``), the
+        stored hash is, and the definition is read only when the cache does not have it."""
+        loaded = "definition" not in self.get_deferred_fields()
+        version = definition_hash(self.definition) if loaded else self.definition_sha256
+        cached = _PARSED.get(self.pk) if self.pk is not None else None
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        definition = self.definition  # read now if it was left out
+        questionnaire = Questionnaire.model_validate(definition)  # frozen: safe to share between threads
+        if self.pk is not None:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[self.pk] = (definition_hash(definition), questionnaire)
+        return questionnaire
 
     def waves(self) -> list[Survey]:
         """The surveys of this survey's family, itself included, oldest wave first."""
