@@ -18,6 +18,7 @@ from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_comple
 from luotain.web.partners.models import District, Organisation
 from luotain.web.surveys.models import HEAVY_FIELDS, Survey
 
+from . import statements
 from .models import Draft, Response
 
 TOKEN_BYTES = 24  # 192 bits
@@ -89,8 +90,7 @@ def find_link(slug: str, token: str) -> Draft | None:
     what every page request of a respondent starts with. Looked up by hash, as ``find_draft``."""
     if not token or len(token) > 100:
         return None
-    drafts = Draft.objects.select_related("survey").defer(*(f"survey__{f}" for f in HEAVY_FIELDS))
-    return drafts.filter(survey__slug=slug, token_hash=hash_token(token)).first()
+    return statements.draft_of_link(slug, hash_token(token))
 
 
 def mark_opened(draft: Draft) -> None:
@@ -112,11 +112,11 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     draft was first opened if a page was posted before any was shown (a page posted from a stale tab)."""
     draft.answers = page_answers(draft.answers, section, values)
     draft.page = page
-    fields = ["answers", "page", "updated_at"]
+    fields = ["answers", "page"]
     if draft.opened_at is None:
         draft.opened_at = timezone.now()
         fields.append("opened_at")
-    draft.save(update_fields=fields)
+    statements.update_draft(draft, fields)
 
 
 def submit_response(draft_id: int) -> Response:
