@@ -387,6 +387,9 @@ def test_the_written_statements_give_what_the_orm_gives(client, survey):
             assert getattr(fast.survey, field.attname) == getattr(orm.survey, field.attname), field.name
     assert fast.survey.questionnaire is orm.survey.questionnaire
     assert statements.draft_of_link("pieni", hash_token("x" * 32)) is None
+    alone = statements.survey("pieni")
+    assert alone.pk == survey.pk and alone.opens_at == orm.survey.opens_at and statements.survey("muu") is None
+    assert statements.organisation_kind("kunta:091") == "kunta" and statements.organisation_kind("x") is None
     assert statements.draft_of_link("muu", hash_token(token)) is None  # another survey's slug
 
     fast.answers = {**fast.answers, "kunta_only": 3, "teksti": 'ääkköset "lainaus" <b>'}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
-from luotain.web.partners.models import District, Organisation
+from luotain.web.partners.models import District
 from luotain.web.surveys.models import HEAVY_FIELDS, Survey
 
 from . import statements
@@ -52,7 +52,7 @@ def org_kind_lookup() -> OrgKindLookup:
 
     def kind(code: str) -> str | None:
         if code not in kinds:
-            kinds[code] = Organisation.objects.filter(code=code).values_list("kind", flat=True).first()
+            kinds[code] = statements.organisation_kind(code)
         return kinds[code]
 
     return kind

@@ -99,6 +99,41 @@ def draft_of_link(slug: str, token_hash: str) -> Draft | None:
     return draft  # type: ignore[no-any-return]
 
 
+@functools.lru_cache(maxsize=8)
+def _survey_lookup(vendor: str, alias: str) -> tuple[str, Columns]:
+    quote = connection.ops.quote_name
+    survey_sql, survey = _columns(Survey, "s", HEAVY_FIELDS)
+    table = quote(Survey._meta.db_table)
+    sql = f"SELECT {', '.join(survey_sql)} FROM {table} s WHERE s.{quote('slug')} = %s"  # noqa: S608
+    return sql, survey
+
+
+def survey(slug: str) -> Survey | None:
+    """The survey ``slug`` without HEAVY_FIELDS."""
+    sql, columns = _survey_lookup(connection.vendor, connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    return None if row is None else columns.instance(row)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=8)
+def _kind_lookup(vendor: str, alias: str) -> str:
+    from luotain.web.partners.models import Organisation
+
+    quote = connection.ops.quote_name
+    table = quote(Organisation._meta.db_table)
+    return f"SELECT {quote('kind')} FROM {table} WHERE {quote('code')} = %s"  # noqa: S608
+
+
+def organisation_kind(code: str) -> str | None:
+    """The kind of the registry's organisation ``code`` (None if there is none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_kind_lookup(connection.vendor, connection.alias), [code])
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
 @functools.lru_cache(maxsize=16)
 def _draft_update(vendor: str, alias: str, attnames: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name

@@ -15,9 +15,9 @@ from luotain.questionnaire import Questionnaire, Section
 from luotain.responses import visible_questions
 from luotain.web.partners.models import District
 from luotain.web.security import limit_posts
-from luotain.web.surveys.models import HEAVY_FIELDS, Survey
+from luotain.web.surveys.models import Survey
 
-from . import forms, services
+from . import forms, services, statements
 from .models import Draft
 from .privacy import privacy_notice
 
@@ -61,7 +61,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _survey_or_none(slug: str) -> Survey | None:
-    return Survey.objects.defer(*HEAVY_FIELDS).filter(slug=slug).first()
+    return statements.survey(slug)  # without its heavy fields (HEAVY_FIELDS)
 
 
 def _link(slug: str, token: str) -> tuple[Survey | None, Draft | None]:
@@ -140,7 +140,7 @@ def survey_home(request: HttpRequest, slug: str, district: str | None = None) ->
     lang = _language(request, questionnaire)
     with translation.override(lang):
         token = request.get_signed_cookie(_cookie_name(survey), default="", salt=COOKIE_SALT)
-        draft = services.find_draft(survey, token) if token else None
+        draft = services.find_link(slug, token) if token else None
         # A draft in progress in this browser continues where it was; after a submit, a new answer may start.
         if draft is not None and draft.submitted_at is None and survey.state() == Survey.State.OPEN:
             return HttpResponseRedirect(_page_url(survey, token, draft.page or 1))
