@@ -388,7 +388,8 @@ def test_the_written_statements_give_what_the_orm_gives(client, survey):
     assert fast.survey.questionnaire is orm.survey.questionnaire
     assert statements.draft_of_link("pieni", hash_token("x" * 32)) is None
     alone = statements.survey("pieni")
-    assert alone.pk == survey.pk and alone.opens_at == orm.survey.opens_at and statements.survey("muu") is None
+    assert alone.pk == survey.pk and alone.opens_at == orm.survey.opens_at
+    assert statements.survey("muu") is None
     assert statements.organisation_kind("kunta:091") == "kunta" and statements.organisation_kind("x") is None
     assert statements.draft_of_link("muu", hash_token(token)) is None  # another survey's slug
 

@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -67,7 +67,12 @@ def _key(scope: str, ident: str, window: int) -> str:
 
 
 def _rate(setting: str) -> Rate:
-    return Rate.parse(getattr(settings, setting))
+    return _parsed_rate(getattr(settings, setting))
+
+
+@lru_cache(maxsize=64)
+def _parsed_rate(text: str) -> Rate:
+    return Rate.parse(text)
 
 
 def wait_seconds(checks: Iterable[tuple[str, str, str]]) -> int | None:

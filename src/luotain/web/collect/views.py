@@ -247,7 +247,7 @@ def _post_page(
     if action == "back":
         services.save_page(draft, section, values, number)  # the link resumes on the page gone back from
         target = shown[index - 1] if index > 0 else number
-        return _with_cookie(HttpResponseRedirect(_page_url(survey, token, target)), survey, token, lang)
+        return HttpResponseRedirect(_page_url(survey, token, target))  # the page shown sets the cookies
     if problems:
         if draft.opened_at is None:
             services.mark_opened(draft)
@@ -258,7 +258,7 @@ def _post_page(
     later = [n for n in shown if n > number]
     services.save_page(draft, section, values, later[0] if later else number)
     if later:
-        return _with_cookie(HttpResponseRedirect(_page_url(survey, token, later[0])), survey, token, lang)
+        return HttpResponseRedirect(_page_url(survey, token, later[0]))  # the page shown sets the cookies
     try:
         services.submit_response(draft.pk)
     except services.IncompleteResponse as exc:
