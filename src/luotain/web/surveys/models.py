@@ -89,10 +89,11 @@ class Survey(models.Model):
         return self.slug
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.definition_sha256 = definition_hash(self.definition)
         fields = kwargs.get("update_fields")
-        if fields is not None and "definition" in fields:
-            kwargs["update_fields"] = {*fields, "definition_sha256"}
+        if fields is None or "definition" in fields:  # else the definition is not written (nor read)
+            self.definition_sha256 = definition_hash(self.definition)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "definition_sha256"}
         super().save(*args, **kwargs)
 
     @cached_property
