@@ -423,3 +423,15 @@ def test_a_surveys_questionnaire_is_parsed_once_and_never_from_other_json(survey
     assert light.get(pk=survey.pk).questionnaire is shared and shared.title.get("fi") == "Toinen otsikko"
     changed.save()
     assert light.get(pk=survey.pk).questionnaire.title.get("fi") == "Kolmas"
+
+
+def test_the_respondent_pages_keep_no_session_and_no_user(client, survey):
+    """Session, authentication and messages middleware skip the respondent pages (luotain.web.middleware)
+    and work as Django's on the back office."""
+    for response in (client.get("/s/pieni/"), client.post("/s/pieni/")):
+        request = response.wsgi_request
+        assert not hasattr(request, "session") and not hasattr(request, "user")
+        assert not hasattr(request, "_messages") and "sessionid" not in response.cookies
+    staff = client.get("/hallinta/")
+    assert staff.status_code == 302 and staff.wsgi_request.user.is_anonymous
+    assert hasattr(staff.wsgi_request, "session") and hasattr(staff.wsgi_request, "_messages")
