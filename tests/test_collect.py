@@ -363,6 +363,9 @@ def test_a_page_post_reads_the_link_once_and_writes_the_draft_once(client, surve
 def test_the_written_statements_give_what_the_orm_gives(client, survey):
     """luotain.web.collect.statements writes the link lookup and the draft update itself: the instances it
     makes and the rows it writes are the ORM's, on whichever database the tests run."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
     from luotain.web.collect import statements
     from luotain.web.collect.services import hash_token
     from luotain.web.partners.models import District
@@ -387,6 +390,11 @@ def test_the_written_statements_give_what_the_orm_gives(client, survey):
             assert getattr(fast.survey, field.attname) == getattr(orm.survey, field.attname), field.name
     assert fast.survey.questionnaire is orm.survey.questionnaire
     assert statements.draft_of_link("pieni", hash_token("x" * 32)) is None
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = statements.locked_draft(orm.pk)
+    assert locked.pk == orm.pk and locked.answers == orm.answers and locked.survey.slug == "pieni"
+    if connection.features.has_select_for_update_of:  # PostgreSQL: the draft's row only, not the survey's
+        assert queries.captured_queries[-1]["sql"].endswith("FOR UPDATE OF d")
     alone = statements.survey("pieni")
     assert alone.pk == survey.pk and alone.opens_at == orm.survey.opens_at
     assert statements.survey("muu") is None

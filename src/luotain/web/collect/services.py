@@ -16,7 +16,7 @@ from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
 from luotain.web.partners.models import District
-from luotain.web.surveys.models import HEAVY_FIELDS, Survey
+from luotain.web.surveys.models import Survey
 
 from . import statements
 from .models import Draft, Response
@@ -126,8 +126,9 @@ def submit_response(draft_id: int) -> Response:
     stored. Raises IncompleteResponse if a shown required question is unanswered.
     """
     with transaction.atomic():
-        drafts = Draft.objects.select_for_update().select_related("survey")
-        draft = drafts.defer(*(f"survey__{f}" for f in HEAVY_FIELDS)).get(pk=draft_id)
+        draft = statements.locked_draft(draft_id)
+        if draft is None:
+            raise Draft.DoesNotExist(f"draft {draft_id}")
         if draft.submitted_at is not None:  # the locked row says whether it was submitted already
             existing = Response.objects.filter(draft=draft).first()
             if existing is not None:
@@ -151,7 +152,7 @@ def submit_response(draft_id: int) -> Response:
             # Another request stored this draft's response between our check and insert.
             return Response.objects.get(draft=draft)
         draft.submitted_at = now
-        draft.save(update_fields=["submitted_at", "updated_at"])
+        statements.update_draft(draft, ["submitted_at"])
         return response
 
 

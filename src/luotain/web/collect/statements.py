@@ -64,39 +64,59 @@ def _columns(
 
 
 @dataclass(frozen=True)
-class LinkLookup:
+class DraftLookup:
     sql: str
     draft: Columns
     survey: Columns
 
+    def run(self, params: list[Any]) -> Draft | None:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        split = len(self.draft.attnames)
+        draft = self.draft.instance(row[:split])
+        draft.survey = self.survey.instance(row[split:])
+        return draft  # type: ignore[no-any-return]
 
-@functools.lru_cache(maxsize=8)
-def _link_lookup(vendor: str, alias: str) -> LinkLookup:
+
+# How a draft is found: by its survey's slug and its token's hash (every page request), or by its id with
+# the row locked until the transaction ends (the submit; SQLite's immediate transaction locks it anyway).
+WHERE = {"link": "s.{slug} = %s AND d.{token_hash} = %s", "locked": "d.{id} = %s"}
+
+
+@functools.lru_cache(maxsize=16)
+def _draft_lookup(vendor: str, alias: str, where: str) -> DraftLookup:
     quote = connection.ops.quote_name
     draft_sql, draft = _columns(Draft, "d")
     survey_sql, survey = _columns(Survey, "s", HEAVY_FIELDS)
+    condition = WHERE[where].format(slug=quote("slug"), token_hash=quote("token_hash"), id=quote("id"))
     # Only names from the models' metadata go into the text; the values are parameters.
     sql = (
         f"SELECT {', '.join(draft_sql + survey_sql)} "  # noqa: S608
         f"FROM {quote(Draft._meta.db_table)} d "
         f"INNER JOIN {quote(Survey._meta.db_table)} s ON s.{quote('id')} = d.{quote('survey_id')} "
-        f"WHERE s.{quote('slug')} = %s AND d.{quote('token_hash')} = %s"
+        f"WHERE {condition}"
     )
-    return LinkLookup(sql, draft, survey)
+    if where == "locked" and connection.features.has_select_for_update:
+        # The draft's row only: Django's select_for_update() with select_related would lock the survey's row
+        # too, and so make every submit of a survey wait for the one before it.
+        sql += " FOR UPDATE OF d" if connection.features.has_select_for_update_of else " FOR UPDATE"
+    return DraftLookup(sql, draft, survey)
 
 
 def draft_of_link(slug: str, token_hash: str) -> Draft | None:
     """The draft with this token hash in the survey ``slug``, with its survey (without HEAVY_FIELDS)."""
-    lookup = _link_lookup(connection.vendor, connection.alias)
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, [slug, token_hash])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(lookup.draft.attnames)
-    draft = lookup.draft.instance(row[:split])
-    draft.survey = lookup.survey.instance(row[split:])
-    return draft  # type: ignore[no-any-return]
+    return _draft_lookup(connection.vendor, connection.alias, "link").run([slug, token_hash])
+
+
+def locked_draft(draft_id: int) -> Draft | None:
+    """The draft ``draft_id`` with its survey (without HEAVY_FIELDS), the draft's row locked until the
+    transaction ends (``SELECT ... FOR UPDATE OF`` where the database has it)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("locked_draft() needs a transaction")
+    return _draft_lookup(connection.vendor, connection.alias, "locked").run([draft_id])
 
 
 @functools.lru_cache(maxsize=8)
