@@ -77,17 +77,11 @@ def start_draft(survey: Survey, district: District | None = None) -> tuple[Draft
     return draft, token
 
 
-def find_draft(survey: Survey, token: str) -> Draft | None:
-    # Looked up by the token's SHA-256 in the database; the token itself is never compared in Python, and
-    # how long the lookup takes can tell at most something about the hash, not the token (docs/security.md).
-    if not token or len(token) > 100:
-        return None
-    return Draft.objects.filter(survey=survey, token_hash=hash_token(token)).first()
-
-
 def find_link(slug: str, token: str) -> Draft | None:
     """The draft of an answering link with its survey (without the survey's heavy fields), in one query:
-    what every page request of a respondent starts with. Looked up by hash, as ``find_draft``."""
+    what every page request of a respondent starts with. Looked up by the token's SHA-256 in the database;
+    the token itself is never compared in Python, and how long the lookup takes can tell at most something
+    about the hash, not the token (docs/security.md)."""
     if not token or len(token) > 100:
         return None
     return statements.draft_of_link(slug, hash_token(token))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -37,11 +37,17 @@ class Columns:
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, converters, column)
 
     def instance(self, values: Sequence[Any]) -> Any:
-        row = list(values)
+        row, db = list(values), connections[DEFAULT_DB_ALIAS]  # the statements run on the default database
         for position, converters, column in self.converters:
             for convert in converters:
-                row[position] = convert(row[position], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, row)  # type: ignore[attr-defined]
+                row[position] = convert(row[position], column, db)
+        return self.model.from_db(db.alias, self.attnames, row)  # type: ignore[attr-defined]
+
+
+def _fetch_one(sql: str, params: list[Any]) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def _columns(
@@ -70,9 +76,7 @@ class DraftLookup:
     survey: Columns
 
     def run(self, params: list[Any]) -> Draft | None:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
+        row = _fetch_one(self.sql, params)
         if row is None:
             return None
         split = len(self.draft.attnames)
@@ -131,9 +135,7 @@ def _survey_lookup(vendor: str, alias: str) -> tuple[str, Columns]:
 def survey(slug: str) -> Survey | None:
     """The survey ``slug`` without HEAVY_FIELDS."""
     sql, columns = _survey_lookup(connection.vendor, connection.alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug])
-        row = cursor.fetchone()
+    row = _fetch_one(sql, [slug])
     return None if row is None else columns.instance(row)  # type: ignore[no-any-return]
 
 
@@ -148,9 +150,7 @@ def _kind_lookup(vendor: str, alias: str) -> str:
 
 def organisation_kind(code: str) -> str | None:
     """The kind of the registry's organisation ``code`` (None if there is none)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_kind_lookup(connection.vendor, connection.alias), [code])
-        row = cursor.fetchone()
+    row = _fetch_one(_kind_lookup(connection.vendor, connection.alias), [code])
     return None if row is None else str(row[0])
 
 

@@ -185,7 +185,7 @@ def _deliver(message: EmailMessage) -> str | None:
 
 
 def find_by_token(survey: Survey, token: str) -> Invitation | None:
-    # By the hash of the token, as find_draft: no comparison of the secret in Python.
+    # By the hash of the token, as find_link: no comparison of the secret in Python.
     if not token or len(token) > 100:
         return None
     return Invitation.objects.filter(survey=survey, draft__token_hash=hash_token(token)).first()

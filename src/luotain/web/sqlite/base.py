@@ -17,6 +17,7 @@ when its process ends. In-memory databases (the tests) take no lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 from typing import Any
 
@@ -47,6 +48,13 @@ class WriterLock:
             self.held = False
             fcntl.flock(self.file.fileno(), fcntl.LOCK_UN)
 
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
     def close(self) -> None:
         self.release()
         if self.file is not None:
@@ -63,23 +71,18 @@ class LockingCursorWrapper(base.SQLiteCursorWrapper):
 
     writer_lock: WriterLock  # set on the subclass made for each connection
 
-    def execute(self, query: str, params: Any = None) -> Any:
+    def _guard(self, query: str) -> contextlib.AbstractContextManager[Any]:
         if self.connection.in_transaction or not is_write(query):
+            return contextlib.nullcontext()  # a transaction holds the lock already; a read needs none
+        return self.writer_lock
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        with self._guard(query):
             return super().execute(query, params)
-        self.writer_lock.acquire()
-        try:
-            return super().execute(query, params)
-        finally:
-            self.writer_lock.release()
 
     def executemany(self, query: str, param_list: Any) -> Any:
-        if self.connection.in_transaction or not is_write(query):
+        with self._guard(query):
             return super().executemany(query, param_list)
-        self.writer_lock.acquire()
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            self.writer_lock.release()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

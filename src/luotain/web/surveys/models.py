@@ -112,7 +112,7 @@ class Survey(models.Model):
         if self.pk is not None:
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
-            _PARSED[self.pk] = (definition_hash(definition), questionnaire)
+            _PARSED[self.pk] = (version if loaded else definition_hash(definition), questionnaire)
         return questionnaire
 
     def waves(self) -> list[Survey]:
