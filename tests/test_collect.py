@@ -183,6 +183,10 @@ def test_a_skipped_required_page_sends_the_respondent_back(client, survey):
     assert r["Location"] == base + "2/?incomplete=1"
     assert 'id="q-organisation-error"' in client.get(r["Location"]).content.decode()
     assert Response.objects.count() == 0
+    # The last page's answers were kept for when the respondent comes back to it.
+    draft = Draft.objects.get()
+    assert (draft.answers["grid/a"], draft.answers["recommend"], draft.page) == ("kunta", 10, 4)
+    assert draft.submitted_at is None
 
 
 def test_unknown_closed_and_not_yet_open_surveys_get_clear_pages(client, survey, small):
@@ -400,6 +404,22 @@ def test_the_written_statements_give_what_the_orm_gives(client, survey):
     assert statements.survey("muu") is None
     assert statements.organisation_kind("kunta:091") == "kunta" and statements.organisation_kind("x") is None
     assert statements.draft_of_link("muu", hash_token(token)) is None  # another survey's slug
+
+    # A row inserted by the written INSERT is the row Model.save() would have made.
+    made = Draft(survey=survey, token_hash="f" * 64, district=District.objects.get(slug="uusimaa"))
+    assert statements.insert(made) is True and made.pk and not made._state.adding
+    stored = Draft.objects.get(pk=made.pk)
+    assert (stored.survey_id, stored.token_hash, stored.answers, stored.page) == (survey.pk, "f" * 64, {}, 0)
+    assert stored.created_at == made.created_at and stored.created_at is not None
+    assert stored.district.slug == "uusimaa" and stored.opened_at is None and stored.submitted_at is None
+    # A response for a draft that has one already is not inserted (the draft's unique index says no).
+    first_response = Response(
+        survey=survey, public_id="a1", draft=made, answers={"x": 1}, submitted_at=timezone.now()
+    )
+    assert statements.insert(first_response, unless_taken="draft") is True
+    again = Response(survey=survey, public_id="a2", draft=made, answers={"x": 2}, submitted_at=timezone.now())
+    assert statements.insert(again, unless_taken="draft") is False and again.pk is None
+    assert list(Response.objects.filter(draft=made).values_list("public_id", "answers")) == [("a1", {"x": 1})]
 
     fast.answers = {**fast.answers, "kunta_only": 3, "teksti": 'ääkköset "lainaus" <b>'}
     fast.page = 4

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError
 
-from luotain.web.collect import services
+from luotain.web.collect import services, statements
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
@@ -51,7 +51,14 @@ def test_database_down_during_the_submit_keeps_everything_and_stores_nothing(cli
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(Response.objects, "create", down)
+    insert = statements.insert
+
+    def insert_or_down(obj, **kwargs):  # the response's insert fails; nothing else does
+        if isinstance(obj, Response):
+            down()
+        return insert(obj, **kwargs)
+
+    monkeypatch.setattr(statements, "insert", insert_or_down)
     r = client.post(base + "4/", LAST_PAGE)
     html = r.content.decode()
     assert r.status_code == 503 and r["Retry-After"] == "30"
@@ -60,6 +67,8 @@ def test_database_down_during_the_submit_keeps_everything_and_stores_nothing(cli
     draft = Draft.objects.get()
     assert draft.submitted_at is None
     assert draft.answers["org_type"] == "hyvinvointialue" and draft.answers["organisation"] == "hva:05"
+    # The last page's answers go in with the submit, all or nothing: they are still in the browser's form.
+    assert "comments" not in draft.answers and draft.page == 4
 
     monkeypatch.undo()  # the database is back: the same page sent again stores exactly one response
     r = client.post(base + "4/", LAST_PAGE)

@@ -11,6 +11,7 @@ or more columns (a matrix one per row, a choice with a free-text "other" option 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -115,6 +116,14 @@ class QuestionBase(BaseModel):
     show_if: Condition | None = None
 
     def columns(self) -> list[Column]:
+        """The question's columns of the response table (built once: a question does not change)."""
+        return list(self.column_tuple)
+
+    @cached_property
+    def column_tuple(self) -> tuple[Column, ...]:
+        return tuple(self.make_columns())
+
+    def make_columns(self) -> list[Column]:
         raise NotImplementedError
 
     def answer_values(self) -> set[str] | None:
@@ -156,7 +165,7 @@ class SingleChoice(_ChoiceQuestion):
     type_name: ClassVar[str] = "single_choice"
     type: Literal["single_choice"]
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [
             Column(name=self.id, question_id=self.id, kind="choice", options=self.option_ids()),
             *self._other_columns(),
@@ -168,7 +177,7 @@ class MultipleChoice(_ChoiceQuestion):
     type: Literal["multiple_choice"]
     max_choices: int | None = Field(default=None, ge=1)
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [
             Column(name=self.id, question_id=self.id, kind="choices", options=self.option_ids()),
             *self._other_columns(),
@@ -211,7 +220,7 @@ class Matrix(QuestionBase):
     def row_column(self, row_id: str) -> str:
         return f"{self.id}/{row_id}"
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [
             Column(
                 name=self.row_column(r.id),
@@ -255,7 +264,7 @@ class Rating(QuestionBase):
             return list(self.agree)
         return sorted(p.value for p in self.points)[-2:]
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         values = [p.value for p in self.points]
         return [
             Column(
@@ -280,7 +289,7 @@ class Recommendation(QuestionBase):
     low_label: Text = Text(fi="Erittäin epätodennäköistä", sv="Mycket osannolikt", en="Not at all likely")
     high_label: Text = Text(fi="Erittäin todennäköistä", sv="Mycket sannolikt", en="Extremely likely")
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [
             Column(
                 name=self.id,
@@ -302,7 +311,7 @@ class OpenText(QuestionBase):
     long: bool = False
     max_length: int = Field(default=5000, ge=1, le=100_000)
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [Column(name=self.id, question_id=self.id, kind="text", max_length=self.max_length)]
 
 
@@ -320,7 +329,7 @@ class Number(QuestionBase):
             raise ValueError("minimum is greater than maximum")
         return self
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [
             Column(
                 name=self.id,
@@ -358,7 +367,7 @@ class OrganisationPicker(QuestionBase):
     )
     types: list[OrgType] = Field(default_factory=_all_org_types)
 
-    def columns(self) -> list[Column]:
+    def make_columns(self) -> list[Column]:
         return [Column(name=self.id, question_id=self.id, kind="organisation")]
 
 

@@ -110,6 +110,30 @@ def count(scope: str, ident: str, setting: str) -> None:
         log.warning("rate limit: the cache cannot be written", exc_info=True)
 
 
+def hit(checks: Iterable[tuple[str, str, str]]) -> int | None:
+    """Count one try against each limit in ``checks`` (scope, identity, setting name of its rate), and
+    return the seconds until the first exceeded one frees up, or None if none is exceeded. Each counter is
+    one atomic add or increment: tries that are turned away count too, so a flood stays out until its
+    window ends."""
+    if not settings.LUOTAIN_RATE_LIMITS:
+        return None
+    now = time.time()
+    wait = None
+    for scope, ident, setting in checks:
+        rate = _rate(setting)
+        key = _key(scope, ident, int(now // rate.seconds))
+        try:
+            used = 1 if cache.add(key, 1, timeout=rate.seconds + 1) else cache.incr(key)
+        except ValueError:  # expired between add and incr
+            used = 1 if cache.add(key, 1, timeout=rate.seconds + 1) else rate.count
+        except Exception:  # the cache is down: let the request through
+            log.warning("rate limit: the cache cannot be used", exc_info=True)
+            return None
+        if used > rate.count and wait is None:
+            wait = max(1, int(rate.seconds - now % rate.seconds))
+    return wait
+
+
 def too_many(request: HttpRequest, wait: int, lang: str | None = None) -> HttpResponse:
     """429 with a page that says what happened and when to try again, and Retry-After."""
     minutes = max(1, -(-wait // 60))
@@ -147,12 +171,10 @@ def limit_posts(
             checks = [(f"{scope}-client", client_address(request), per_client)]
             if per_link is not None:
                 checks.append((f"{scope}-link", str(kwargs.get("token", "")), per_link))
-            wait = wait_seconds(checks)
+            wait = hit(checks)
             if wait is not None:
                 lang = request.COOKIES.get("luotain-lang")
                 return too_many(request, wait, lang if lang in dict(settings.LANGUAGES) else None)
-            for check in checks:
-                count(*check)
             return view(request, *args, **kwargs)
 
         wrapped.rate_limited = scope  # type: ignore[attr-defined]

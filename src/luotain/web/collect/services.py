@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from luotain.questionnaire import Section
@@ -73,7 +73,8 @@ def start_draft(survey: Survey, district: District | None = None) -> tuple[Draft
     """A new draft and the secret token of its link (only the token's hash is stored)."""
     require_open(survey)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    draft = Draft.objects.create(survey=survey, token_hash=hash_token(token), district=district)
+    draft = Draft(survey=survey, token_hash=hash_token(token), district=district)
+    statements.insert(draft)
     return draft, token
 
 
@@ -113,8 +114,12 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     statements.update_draft(draft, fields)
 
 
-def submit_response(draft_id: int) -> Response:
+def submit_response(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None = None) -> Response:
     """Store the draft's answers as exactly one response, in one transaction.
+
+    ``last_page``: the answers of the page sent with the submit (section, values, page number), written
+    into the draft in the same transaction, with its submission, in one UPDATE; if the submit fails they
+    are not kept (save them with ``save_page`` then, as the view does when answers are missing).
 
     Submitting the same draft again (a double click, a resent form, two tabs) returns the response already
     stored. Raises IncompleteResponse if a shown required question is unanswered.
@@ -128,25 +133,33 @@ def submit_response(draft_id: int) -> Response:
             if existing is not None:
                 return existing
         require_open(draft.survey, grace=True)
+        fields = ["submitted_at"]
+        if last_page is not None:
+            section, values, page = last_page
+            draft.answers = page_answers(draft.answers, section, values)
+            draft.page = page
+            fields += ["answers", "page"]
+            if draft.opened_at is None:
+                draft.opened_at = timezone.now()
+                fields.append("opened_at")
         answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:
             raise IncompleteResponse(problems)
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    survey=draft.survey,
-                    public_id=new_public_id(),
-                    draft=draft,
-                    answers=answers,
-                    submitted_at=now,
-                    district=draft.district,
-                )
-        except IntegrityError:
-            # Another request stored this draft's response between our check and insert.
+        response = Response(
+            survey=draft.survey,
+            public_id=new_public_id(),
+            draft=draft,
+            answers=answers,
+            submitted_at=now,
+            district_id=draft.district_id,
+        )
+        # The draft's row is locked, so no other submit of it runs now; a response stored for it before
+        # (its draft's submitted_at lost) is returned rather than a second one made.
+        if not statements.insert(response, unless_taken="draft"):
             return Response.objects.get(draft=draft)
         draft.submitted_at = now
-        statements.update_draft(draft, ["submitted_at"])
+        statements.update_draft(draft, fields)
         return response
 
 

@@ -173,3 +173,41 @@ def update_draft(draft: Draft, attnames: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(_draft_update(connection.vendor, connection.alias, names), [*params, draft.pk])
+
+
+@functools.lru_cache(maxsize=16)
+def _insert(vendor: str, alias: str, model: type[Model], conflict: str | None) -> tuple[str, tuple[Any, ...]]:
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    if conflict is not None:
+        sql += f" ON CONFLICT ({quote(meta.get_field(conflict).column)}) DO NOTHING"  # type: ignore[union-attr]
+    return f"{sql} RETURNING {quote(meta.pk.column)}", fields  # type: ignore[union-attr]
+
+
+def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
+    """Insert ``obj`` as ``Model.save`` would (each field's ``pre_save`` and ``get_db_prep_save``, so
+    ``auto_now_add`` fills in) in one statement that returns its id. With ``unless_taken`` (a field with a
+    unique index), nothing is inserted when a row already has that field's value, and False is returned."""
+    if not connection.features.can_return_columns_from_insert:  # pragma: no cover - SQLite < 3.35
+        taken = (
+            type(obj)._default_manager.filter(**{unless_taken: getattr(obj, unless_taken)})
+            if unless_taken
+            else None
+        )
+        if taken is not None and taken.exists():
+            return False
+        obj.save(force_insert=True)
+        return True
+    sql, fields = _insert(connection.vendor, connection.alias, type(obj), unless_taken)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    row = _fetch_one(sql, params)
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True

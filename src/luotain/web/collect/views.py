@@ -256,15 +256,18 @@ def _post_page(
     # The answers may change which pages come next.
     shown = _shown_sections(questionnaire, services.page_answers(draft.answers, section, values))
     later = [n for n in shown if n > number]
-    services.save_page(draft, section, values, later[0] if later else number)
     if later:
+        services.save_page(draft, section, values, later[0])
         return HttpResponseRedirect(_page_url(survey, token, later[0]))  # the page shown sets the cookies
+    # The last page: its answers are written with the submit, in one transaction; kept if it fails.
     try:
-        services.submit_response(draft.pk)
+        services.submit_response(draft.pk, (section, values, number))
     except services.IncompleteResponse as exc:
+        services.save_page(draft, section, values, number)
         first = _first_page_with_problem(questionnaire, exc.problems, shown)
         return HttpResponseRedirect(_page_url(survey, token, first) + "?incomplete=1")
     except services.SurveyNotOpen:
+        services.save_page(draft, section, values, number)
         return _closed_page(request, survey, lang) or HttpResponseRedirect(_page_url(survey, token, number))
     return _with_cookie(
         HttpResponseRedirect(reverse("collect:thanks", args=[survey.slug, token])), survey, token, lang
