@@ -463,3 +463,19 @@ def test_the_respondent_pages_keep_no_session_and_no_user(client, survey):
     staff = client.get("/hallinta/")
     assert staff.status_code == 302 and staff.wsgi_request.user.is_anonymous
     assert hasattr(staff.wsgi_request, "session") and hasattr(staff.wsgi_request, "_messages")
+
+
+def test_the_page_address_is_the_one_reverse_gives():
+    from django.urls import reverse, set_script_prefix
+
+    from luotain.web.collect.views import _page_url
+
+    survey = Survey(slug="mll-2024")
+    for token in ("Ab_-09" * 5, "x"):
+        assert _page_url(survey, token, 3) == reverse("collect:page", args=["mll-2024", token, 3])
+    set_script_prefix("/luotain/")
+    try:
+        assert _page_url(survey, "t0k", 12) == reverse("collect:page", args=["mll-2024", "t0k", 12])
+        assert _page_url(survey, "t0k", 12) == "/luotain/s/mll-2024/v/t0k/12/"
+    finally:
+        set_script_prefix("/")

@@ -16,18 +16,29 @@ from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.sessions import middleware as sessions_middleware
 from django.http import HttpRequest, HttpResponse
-from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger("luotain")
 
 
-class LanguageMiddleware(LocaleMiddleware):
-    def process_request(self, request: HttpRequest) -> None:
+class LanguageMiddleware:
+    """In place of Django's LocaleMiddleware: the language of the cookie or Finnish. No URL has a language
+    prefix, so the response varies by the cookie only."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        self.languages = frozenset(code for code, _name in settings.LANGUAGES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        response: HttpResponse = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 # The respondent pages (answering, opting out). They keep no session, have no signed-in user and show no
