@@ -2,9 +2,9 @@
 
 Counters live only in Django's cache (memory of the process by default; ``LUOTAIN_CACHE_URL`` points several
 app servers at one Redis), never in the database. A counter's key is a keyed hash (BLAKE2b, keyed with a key
-derived from the secret key) of what is counted: the client's address, a user name or an answering link's token. So nothing readable about
-who tried is kept, and a counter disappears with its period (a fixed window: at most twice the limit can pass
-around a window's edge, which is enough to stop guessing and flooding).
+derived from the secret key) of what is counted: the client's address, a user name or an answering link's
+token. So nothing readable about who tried is kept, and a counter disappears with its period (a fixed window:
+at most twice the limit can pass around a window's edge, which is enough to stop guessing and flooding).
 
 If the cache fails (Redis down), requests are let through and a warning is logged: the survey must stay
 answerable.
