@@ -6,8 +6,9 @@ endpoint that only inserts the same answers as JSON, on SQLite and on PostgreSQL
 For each database (a fresh SQLite home, then fresh PostgreSQL databases) it starts ``luotain serve`` with the
 built-in 2024 survey on a free port of 127.0.0.1, and beside it the baseline: a bare Django project
 (``bench/baseline_app``: no middleware, one view, one model with a JSONField, Luotain's database options)
-under gunicorn with the same options as ``luotain serve``. --clients threads, each with its own keep-alive
-connection and cookies like a browser, then answer. One Luotain response is
+under gunicorn with the same options as ``luotain serve``. --clients threads then answer, one respondent after
+another, each respondent with a keep-alive connection and cookies of its own like a browser (--connection
+client: one connection a thread for the whole round). One Luotain response is
 
     GET /s/mll-2024/            the start page (gives the CSRF cookie)
     POST /s/mll-2024/           starts a draft, 302 to page 1
@@ -127,6 +128,14 @@ class Client:
     def close(self) -> None:
         self.conn.close()
 
+    def new_browser(self, own_connection: bool) -> None:
+        """The next respondent: no cookies, and with ``own_connection`` a connection of its own (a
+        respondent's browser does not share its connection with the one before)."""
+        self.cookies.clear()
+        if own_connection:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+
     def request(
         self, kind: str, method: str, path: str, fields: list[tuple[str, str]] | None = None
     ) -> http.client.HTTPResponse:
@@ -167,10 +176,13 @@ class Client:
 
 
 def luotain_flow(
-    client: Client, pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]], browser: bool
+    client: Client,
+    pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]],
+    browser: bool,
+    own_connection: bool = True,
 ) -> str:
     """One complete response; returns the draft's token."""
-    client.cookies.clear()  # a new respondent
+    client.new_browser(own_connection)
     start = f"/s/{SLUG}/"
     r = client.request("start GET", "GET", start)
     if r.status != 200 or "csrftoken" not in client.cookies:
@@ -207,9 +219,13 @@ def luotain_flow(
 
 
 def baseline_flow(
-    client: Client, pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]], key: str
+    client: Client,
+    pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]],
+    key: str,
+    own_connection: bool = True,
 ) -> str:
     """The same page bodies to the bare endpoint, one insert each."""
+    client.new_browser(own_connection)
     for number, (_, _, fields) in enumerate(pages, start=1):
         r = client.request("insert POST", "POST", "/insert/", [("flow", key), ("page", str(number)), *fields])
         if r.status != 200:
@@ -647,7 +663,7 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
 
     def flow(client: Client, i: int) -> str:
         next(started)
-        return luotain_flow(client, bodies[i % len(bodies)], args.browser)
+        return luotain_flow(client, bodies[i % len(bodies)], args.browser, args.connection == "respondent")
 
     luotain = Target(
         Result("luotain", db.name), command, env, home / "luotain", port, flow, db.pids("luotain")
@@ -664,7 +680,9 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
     serial = itertools.count()
 
     def base_flow(client: Client, i: int) -> str:
-        return baseline_flow(client, bodies[i % len(bodies)], f"f{i}-{next(serial)}")
+        return baseline_flow(
+            client, bodies[i % len(bodies)], f"f{i}-{next(serial)}", args.connection == "respondent"
+        )
 
     baseline = Target(Result("baseline", db.name), command, env, HERE, port, base_flow, db.pids("baseline"))
 
@@ -793,6 +811,13 @@ def main() -> int:
         default="on",
         help="SQLite: writers of both servers queue on a lock file (luotain.web.sqlite, Luotain's default)",
     )
+    parser.add_argument(
+        "--connection",
+        choices=["respondent", "client"],
+        default="respondent",
+        help="a keep-alive connection per respondent (a new one for each response, as each respondent has "
+        "a browser of their own) or per client thread for the whole round (before 2026-11-30)",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     parser.add_argument(
         "--max-seconds", type=float, default=300, help="per target: stop starting flows after"
@@ -809,7 +834,8 @@ def main() -> int:
     print(
         f"{os.cpu_count()} cores; {args.clients} clients; {args.responses} responses "
         f"(+{args.warmup} per client untimed) per target; {len(bodies[0])} pages a response"
-        + ("; browser mode (GETs too)" if args.browser else ""),
+        + ("; browser mode (GETs too)" if args.browser else "")
+        + f"; a connection per {args.connection}",
         flush=True,
     )
     results: list[Result] = []

@@ -24,6 +24,16 @@ def test_the_suite_runs_on_postgresql():
     assert connection.vendor == "postgresql"
 
 
+@pytest.mark.django_db
+def test_parameters_are_bound_on_the_server_and_drafts_kept_uncompressed():
+    assert connection.features.uses_server_side_binding
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", ["collect_draft"])
+        (options,) = cursor.fetchone()
+    assert "toast_tuple_target=8160" in options
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_of_one_draft_store_one_response(small):
     seed_registry()
