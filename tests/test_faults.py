@@ -59,6 +59,7 @@ def test_database_down_during_the_submit_keeps_everything_and_stores_nothing(cli
         return insert(obj, **kwargs)
 
     monkeypatch.setattr(statements, "insert", insert_or_down)
+    monkeypatch.setattr(statements, "submit_in_one", down)  # PostgreSQL's one-statement submit
     r = client.post(base + "4/", LAST_PAGE)
     html = r.content.decode()
     assert r.status_code == 503 and r["Retry-After"] == "30"

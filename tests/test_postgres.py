@@ -71,3 +71,50 @@ def test_concurrent_submits_of_one_draft_store_one_response(small):
     assert errors == []
     assert len(set(results)) == 1
     assert Response.objects.filter(survey=survey).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_one_statement_submits_store_one_response(small):
+    """The submit the pages use on PostgreSQL: each request has read the draft itself, unlocked, and stores it
+    with one statement (services.submit_response(..., seen=draft))."""
+    from luotain.web.collect.models import Draft
+
+    seed_registry()
+    survey = create_survey(small, "yhdella")
+    draft, _token = start_draft(survey)
+    answers = {"org_type": "kunta", "organisation": "kunta:091", "grid/a": "kunta", "grid/b": "kunta"}
+    for section in small.sections[:-1]:
+        owned = {c.name for q in section.questions for c in q.columns()}
+        save_page(draft, section, {k: v for k, v in answers.items() if k in owned}, 1)
+    last = small.sections[-1]
+    barrier = threading.Barrier(6)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def submit(n: int) -> None:
+        try:
+            seen = Draft.objects.select_related("survey").get(pk=draft.pk)  # each request's own read
+            barrier.wait()
+            values = {"grid/a": "kunta", "grid/b": "kunta", "recommend": n}
+            results.append(submit_response(draft.pk, (last, values, len(small.sections)), seen=seen).pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    stored = Response.objects.get(survey=survey)
+    draft.refresh_from_db()
+    # The response is the answers of the one submit that won, and the draft holds the same.
+    assert draft.submitted_at == stored.submitted_at and stored.draft_id == draft.pk
+    assert stored.answers["recommend"] == draft.answers["recommend"]
+    assert {k: stored.answers[k] for k in ("org_type", "organisation")} == {
+        "org_type": "kunta",
+        "organisation": "kunta:091",
+    }

@@ -114,16 +114,66 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     statements.update_draft(draft, fields)
 
 
-def submit_response(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None = None) -> Response:
-    """Store the draft's answers as exactly one response, in one transaction.
+def submit_response(
+    draft_id: int,
+    last_page: tuple[Section, dict[str, Any], int] | None = None,
+    *,
+    seen: Draft | None = None,
+) -> Response:
+    """Store the draft's answers as exactly one response, atomically.
 
     ``last_page``: the answers of the page sent with the submit (section, values, page number), written
-    into the draft in the same transaction, with its submission, in one UPDATE; if the submit fails they
-    are not kept (save them with ``save_page`` then, as the view does when answers are missing).
+    into the draft with its submission, atomically; if the submit fails they are not kept (save them with
+    ``save_page`` then, as the view does when answers are missing).
+
+    ``seen``: the draft as this request read it. On PostgreSQL its answers (with ``last_page``) are checked
+    and stored by one statement that marks the draft submitted only if it was not, and inserts the response
+    only then (``statements.submit_in_one``): no transaction, no row lock. Elsewhere, or when that statement
+    finds the draft submitted already, the draft's row is locked and read again in a transaction.
 
     Submitting the same draft again (a double click, a resent form, two tabs) returns the response already
     stored. Raises IncompleteResponse if a shown required question is unanswered.
     """
+    if seen is not None and seen.submitted_at is None and statements.can_submit_in_one():
+        require_open(seen.survey, grace=True)
+        before = (seen.answers, seen.page, seen.opened_at)  # as read, if nothing is stored after all
+        fields = _with_last_page(seen, last_page)
+        answers, problems = check_complete(seen.survey.questionnaire, seen.answers, org_kind_lookup())
+        if problems:
+            seen.answers, seen.page, seen.opened_at = before
+            raise IncompleteResponse(problems)
+        seen.submitted_at = timezone.now()
+        response = Response(
+            survey=seen.survey,
+            public_id=new_public_id(),
+            draft=seen,
+            answers=answers,
+            submitted_at=seen.submitted_at,
+            district_id=seen.district_id,
+        )
+        if statements.submit_in_one(seen, fields, response):
+            return response
+        # Submitted meanwhile by another request: the locked path below returns what that one stored.
+        seen.answers, seen.page, seen.opened_at = before
+        seen.submitted_at = None
+    return _submit_locked(draft_id, last_page)
+
+
+def _with_last_page(draft: Draft, last_page: tuple[Section, dict[str, Any], int] | None) -> list[str]:
+    """Put the last page's answers into ``draft``; the fields to write besides ``submitted_at``."""
+    if last_page is None:
+        return []
+    section, values, page = last_page
+    draft.answers = page_answers(draft.answers, section, values)
+    draft.page = page
+    fields = ["answers", "page"]
+    if draft.opened_at is None:
+        draft.opened_at = timezone.now()
+        fields.append("opened_at")
+    return fields
+
+
+def _submit_locked(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None) -> Response:
     with transaction.atomic():
         draft = statements.locked_draft(draft_id)
         if draft is None:
@@ -133,15 +183,7 @@ def submit_response(draft_id: int, last_page: tuple[Section, dict[str, Any], int
             if existing is not None:
                 return existing
         require_open(draft.survey, grace=True)
-        fields = ["submitted_at"]
-        if last_page is not None:
-            section, values, page = last_page
-            draft.answers = page_answers(draft.answers, section, values)
-            draft.page = page
-            fields += ["answers", "page"]
-            if draft.opened_at is None:
-                draft.opened_at = timezone.now()
-                fields.append("opened_at")
+        fields = ["submitted_at", *_with_last_page(draft, last_page)]
         answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:
             raise IncompleteResponse(problems)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from luotain.web.surveys.models import HEAVY_FIELDS, Survey
 
-from .models import Draft
+from .models import Draft, Response
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -210,4 +210,58 @@ def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = connection.alias
+    return True
+
+
+@functools.lru_cache(maxsize=8)
+def _submit_in_one(vendor: str, alias: str, attnames: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
+    quote = connection.ops.quote_name
+    draft_table, response_table = quote(Draft._meta.db_table), quote(Response._meta.db_table)
+    fields = [Draft._meta.get_field(name) for name in attnames]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    given = tuple(
+        f for f in Response._meta.concrete_fields if f.name not in ("id", "survey", "draft", "district")
+    )
+    columns = ", ".join(quote(f.column) for f in given)
+    values = ", ".join(["%s"] * len(given))
+    # Only names from the models' metadata go into the text; the values are parameters.
+    sql = (
+        f"WITH d AS (UPDATE {draft_table} SET {assignments} "  # noqa: S608
+        f"WHERE {quote('id')} = %s AND {quote('submitted_at')} IS NULL "
+        f"RETURNING {quote('id')}, {quote('survey_id')}, {quote('district_id')}), "
+        f"r AS (INSERT INTO {response_table} ({quote('survey_id')}, {quote('draft_id')}, "
+        f"{quote('district_id')}, {columns}) "
+        f"SELECT d.{quote('survey_id')}, d.{quote('id')}, d.{quote('district_id')}, {values} FROM d "
+        f"ON CONFLICT ({quote('draft_id')}) DO NOTHING RETURNING {quote('id')}) "
+        "SELECT (SELECT id FROM r)"
+    )
+    return sql, given
+
+
+def can_submit_in_one() -> bool:
+    """Whether the database takes a data-modifying WITH (PostgreSQL does; SQLite does not)."""
+    return connection.vendor == "postgresql"
+
+
+def submit_in_one(draft: Draft, attnames: Sequence[str], response: Response) -> bool:
+    """Write ``attnames`` of ``draft`` (with ``submitted_at`` and ``updated_at``) and insert ``response`` in
+    one statement, so atomically, without a transaction or a lock held across statements: only if the draft
+    is not submitted yet, and only if no response has its draft. Concurrent submits of one draft queue on its
+    row, and each after the first finds it submitted. True if this call stored the response (its id is
+    set)."""
+    draft.updated_at = timezone.now()
+    names = (*attnames, "submitted_at", "updated_at")
+    sql, given = _submit_in_one(connection.vendor, connection.alias, names)
+    params = [
+        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), connection)  # type: ignore[union-attr]
+        for name in names
+    ]
+    params.append(draft.pk)
+    params += [f.get_db_prep_save(f.pre_save(response, True), connection) for f in given]
+    row = _fetch_one(sql, params)
+    if row is None or row[0] is None:
+        return False
+    response.pk = row[0]
+    response._state.adding = False
+    response._state.db = connection.alias
     return True

@@ -264,7 +264,7 @@ def _post_page(
         return HttpResponseRedirect(_page_url(survey, token, later[0]))  # the page shown sets the cookies
     # The last page: its answers are written with the submit, in one transaction; kept if it fails.
     try:
-        services.submit_response(draft.pk, (section, values, number))
+        services.submit_response(draft.pk, (section, values, number), seen=draft)
     except services.IncompleteResponse as exc:
         services.save_page(draft, section, values, number)
         first = _first_page_with_problem(questionnaire, exc.problems, shown)
