@@ -19,6 +19,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def run_together(threads: list[threading.Thread]) -> None:
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 @pytest.mark.django_db
 def test_the_suite_runs_on_postgresql():
     assert connection.vendor == "postgresql"
@@ -63,11 +70,7 @@ def test_concurrent_submits_of_one_draft_store_one_response(small):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together([threading.Thread(target=submit) for _ in range(6)])
     assert errors == []
     assert len(set(results)) == 1
     assert Response.objects.filter(survey=survey).count() == 1
@@ -102,11 +105,7 @@ def test_concurrent_one_statement_submits_store_one_response(small):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together([threading.Thread(target=submit, args=(n,)) for n in range(6)])
     assert errors == []
     assert len(set(results)) == 1
     stored = Response.objects.get(survey=survey)

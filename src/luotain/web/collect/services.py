@@ -105,13 +105,18 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     """Replace the answers of one section's questions with ``values`` and remember ``page``, where the
     answering link resumes (the page the respondent was sent to). One UPDATE, which also records when the
     draft was first opened if a page was posted before any was shown (a page posted from a stale tab)."""
+    statements.update_draft(draft, _put_page(draft, section, values, page))
+
+
+def _put_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> list[str]:
+    """Put one page's answers into ``draft`` (and ``page``, where the link resumes); the fields to write."""
     draft.answers = page_answers(draft.answers, section, values)
     draft.page = page
     fields = ["answers", "page"]
     if draft.opened_at is None:
         draft.opened_at = timezone.now()
         fields.append("opened_at")
-    statements.update_draft(draft, fields)
+    return fields
 
 
 def submit_response(
@@ -161,16 +166,7 @@ def submit_response(
 
 def _with_last_page(draft: Draft, last_page: tuple[Section, dict[str, Any], int] | None) -> list[str]:
     """Put the last page's answers into ``draft``; the fields to write besides ``submitted_at``."""
-    if last_page is None:
-        return []
-    section, values, page = last_page
-    draft.answers = page_answers(draft.answers, section, values)
-    draft.page = page
-    fields = ["answers", "page"]
-    if draft.opened_at is None:
-        draft.opened_at = timezone.now()
-        fields.append("opened_at")
-    return fields
+    return [] if last_page is None else _put_page(draft, *last_page)
 
 
 def _submit_locked(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None) -> Response:
