@@ -431,6 +431,28 @@ def test_limits_fail_open_when_the_cache_is_down_and_can_be_turned_off(staff, sm
         assert Client().post("/s/pieni/").status_code == 302
 
 
+def test_a_limit_counts_every_try_and_keeps_nothing_readable(settings):
+    from luotain.web import security
+
+    cache.clear()
+    settings.LUOTAIN_RATE_TEST = "2/min"
+    settings.LUOTAIN_RATE_LIMITS = True
+    check = [("testi", "198.51.100.7", "LUOTAIN_RATE_TEST")]
+    if time.time() % 60 > 57:  # the counters are per minute: start well inside one
+        time.sleep(4)
+    window = int(time.time() // 60)
+    assert security.hit(check) is None and security.hit(check) is None
+    third = security.hit(check)
+    assert third is not None and 1 <= third <= 60
+    assert security.hit(check) is not None
+    assert cache.get(security._key("testi", "198.51.100.7", window)) == 4  # the refused tries counted too
+    assert security.hit([("testi", "198.51.100.8", "LUOTAIN_RATE_TEST")]) is None  # another client
+    keys = list(cache._cache)  # locmem: the keys as stored
+    assert keys and not any("198.51.100" in k for k in keys)
+    settings.LUOTAIN_RATE_LIMITS = False
+    assert security.hit(check) is None
+
+
 def test_rates_are_read_clearly():
     from luotain.web.security import Rate
 
