@@ -100,18 +100,22 @@ def wait_seconds(checks: Iterable[tuple[str, str, str]]) -> int | None:
     return None
 
 
+def _increment(key: str, rate: Rate) -> int:
+    """Add one to the counter ``key`` (made if missing, to expire after the rate's period) and return it.
+    Raises what the cache raises."""
+    try:
+        return 1 if cache.add(key, 1, timeout=rate.seconds + 1) else int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        return 1 if cache.add(key, 1, timeout=rate.seconds + 1) else rate.count
+
+
 def count(scope: str, ident: str, setting: str) -> None:
     """Count one try against the limit of ``scope`` for ``ident``."""
     if not settings.LUOTAIN_RATE_LIMITS:
         return
     rate = _rate(setting)
-    key = _key(scope, ident, int(time.time() // rate.seconds))
     try:
-        if not cache.add(key, 1, timeout=rate.seconds + 1):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=rate.seconds + 1)
+        _increment(_key(scope, ident, int(time.time() // rate.seconds)), rate)
     except Exception:
         log.warning("rate limit: the cache cannot be written", exc_info=True)
 
@@ -127,11 +131,8 @@ def hit(checks: Iterable[tuple[str, str, str]]) -> int | None:
     wait = None
     for scope, ident, setting in checks:
         rate = _rate(setting)
-        key = _key(scope, ident, int(now // rate.seconds))
         try:
-            used = 1 if cache.add(key, 1, timeout=rate.seconds + 1) else cache.incr(key)
-        except ValueError:  # expired between add and incr
-            used = 1 if cache.add(key, 1, timeout=rate.seconds + 1) else rate.count
+            used = _increment(_key(scope, ident, int(now // rate.seconds)), rate)
         except Exception:  # the cache is down: let the request through
             log.warning("rate limit: the cache cannot be used", exc_info=True)
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -141,27 +142,29 @@ def submit_response(
     """
     if seen is not None and seen.submitted_at is None and statements.can_submit_in_one():
         require_open(seen.survey, grace=True)
-        before = (seen.answers, seen.page, seen.opened_at)  # as read, if nothing is stored after all
-        fields = _with_last_page(seen, last_page)
-        answers, problems = check_complete(seen.survey.questionnaire, seen.answers, org_kind_lookup())
+        draft = copy.copy(seen)  # ``seen`` stays as read, should nothing be stored
+        fields = _with_last_page(draft, last_page)
+        answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:
-            seen.answers, seen.page, seen.opened_at = before
             raise IncompleteResponse(problems)
-        seen.submitted_at = timezone.now()
-        response = Response(
-            survey=seen.survey,
-            public_id=new_public_id(),
-            draft=seen,
-            answers=answers,
-            submitted_at=seen.submitted_at,
-            district_id=seen.district_id,
-        )
-        if statements.submit_in_one(seen, fields, response):
+        draft.submitted_at = timezone.now()
+        response = _response_of(draft, answers)
+        if statements.submit_in_one(draft, fields, response):
             return response
         # Submitted meanwhile by another request: the locked path below returns what that one stored.
-        seen.answers, seen.page, seen.opened_at = before
-        seen.submitted_at = None
     return _submit_locked(draft_id, last_page)
+
+
+def _response_of(draft: Draft, answers: dict[str, Any]) -> Response:
+    """The response of ``draft``, submitted at its ``submitted_at``, not yet stored."""
+    return Response(
+        survey=draft.survey,
+        public_id=new_public_id(),
+        draft=draft,
+        answers=answers,
+        submitted_at=draft.submitted_at,
+        district_id=draft.district_id,
+    )
 
 
 def _with_last_page(draft: Draft, last_page: tuple[Section, dict[str, Any], int] | None) -> list[str]:
@@ -183,20 +186,12 @@ def _submit_locked(draft_id: int, last_page: tuple[Section, dict[str, Any], int]
         answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
         if problems:
             raise IncompleteResponse(problems)
-        now = timezone.now()
-        response = Response(
-            survey=draft.survey,
-            public_id=new_public_id(),
-            draft=draft,
-            answers=answers,
-            submitted_at=now,
-            district_id=draft.district_id,
-        )
+        draft.submitted_at = timezone.now()
+        response = _response_of(draft, answers)
         # The draft's row is locked, so no other submit of it runs now; a response stored for it before
         # (its draft's submitted_at lost) is returned rather than a second one made.
         if not statements.insert(response, unless_taken="draft"):
             return Response.objects.get(draft=draft)
-        draft.submitted_at = now
         statements.update_draft(draft, fields)
         return response
 

@@ -154,23 +154,40 @@ def organisation_kind(code: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _draft_assignments(attnames: Sequence[str]) -> str:
+    """``col = %s, ...`` for these fields of a draft."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{quote(Draft._meta.get_field(name).column)} = %s" for name in attnames)  # type: ignore[union-attr]
+
+
+def _draft_values(draft: Draft, attnames: Sequence[str]) -> list[Any]:
+    """The values of ``attnames`` (``updated_at`` set now, as ``auto_now`` would), each prepared by its field
+    as ``Model.save`` prepares it."""
+    draft.updated_at = timezone.now()
+    return [
+        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), connection)  # type: ignore[union-attr]
+        for name in attnames
+    ]
+
+
+def _stored(obj: Model, pk: Any) -> None:
+    """Mark ``obj`` as the row ``pk`` just inserted, as ``Model.save`` leaves it."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
 @functools.lru_cache(maxsize=16)
 def _draft_update(vendor: str, alias: str, attnames: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    fields = [Draft._meta.get_field(name) for name in attnames]
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    return f"UPDATE {quote(Draft._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    table = quote(Draft._meta.db_table)
+    return f"UPDATE {table} SET {_draft_assignments(attnames)} WHERE {quote('id')} = %s"  # noqa: S608
 
 
 def update_draft(draft: Draft, attnames: Sequence[str]) -> None:
-    """Write these fields of ``draft`` (and ``updated_at``, as ``auto_now`` would) in one UPDATE, with each
-    value prepared by its field as ``Model.save`` prepares it."""
-    draft.updated_at = timezone.now()
+    """Write these fields of ``draft`` (and ``updated_at``) in one UPDATE."""
     names = (*attnames, "updated_at")
-    params = [
-        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), connection)  # type: ignore[union-attr]
-        for name in names
-    ]
+    params = _draft_values(draft, names)
     with connection.cursor() as cursor:
         cursor.execute(_draft_update(connection.vendor, connection.alias, names), [*params, draft.pk])
 
@@ -207,9 +224,7 @@ def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
     row = _fetch_one(sql, params)
     if row is None:
         return False
-    obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    _stored(obj, row[0])
     return True
 
 
@@ -217,8 +232,7 @@ def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
 def _submit_in_one(vendor: str, alias: str, attnames: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
     quote = connection.ops.quote_name
     draft_table, response_table = quote(Draft._meta.db_table), quote(Response._meta.db_table)
-    fields = [Draft._meta.get_field(name) for name in attnames]
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    assignments = _draft_assignments(attnames)
     given = tuple(
         f for f in Response._meta.concrete_fields if f.name not in ("id", "survey", "draft", "district")
     )
@@ -249,19 +263,12 @@ def submit_in_one(draft: Draft, attnames: Sequence[str], response: Response) -> 
     is not submitted yet, and only if no response has its draft. Concurrent submits of one draft queue on its
     row, and each after the first finds it submitted. True if this call stored the response (its id is
     set)."""
-    draft.updated_at = timezone.now()
     names = (*attnames, "submitted_at", "updated_at")
     sql, given = _submit_in_one(connection.vendor, connection.alias, names)
-    params = [
-        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), connection)  # type: ignore[union-attr]
-        for name in names
-    ]
-    params.append(draft.pk)
+    params = [*_draft_values(draft, names), draft.pk]
     params += [f.get_db_prep_save(f.pre_save(response, True), connection) for f in given]
     row = _fetch_one(sql, params)
     if row is None or row[0] is None:
         return False
-    response.pk = row[0]
-    response._state.adding = False
-    response._state.db = connection.alias
+    _stored(response, row[0])
     return True
