@@ -117,3 +117,44 @@ def test_concurrent_one_statement_submits_store_one_response(small):
         "org_type": "kunta",
         "organisation": "kunta:091",
     }
+
+
+def _begin(client) -> str:
+    r = client.post("/s/pudotettu/")
+    return r["Location"].rsplit("/", 2)[0] + "/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_by_the_first_read(client, small, monkeypatch):
+    """A respondent request's first read is its connection's health check (statements._read_first): Django's
+    SELECT 1 is not run, and a connection the server closed between two requests (a restart, an idle
+    timeout) is replaced, the request served, nothing lost."""
+    import psycopg
+    from django.db import close_old_connections
+
+    from luotain.web.collect.models import Draft
+
+    seed_registry()
+    create_survey(small, "pudotettu")
+    base = _begin(client)
+    checks = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or is_usable())
+    # What a server does as each request starts, and Django's test client leaves out: the connection is kept,
+    # and checked again before the request's first statement.
+    close_old_connections()
+    assert connection.connection is not None and not connection.health_check_done
+    r = client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "johto"})
+    assert r.status_code == 302 and r["Location"].endswith("/2/")
+    assert checks == []  # the page's read was the check: no SELECT 1 before it
+
+    old = connection.connection.info.backend_pid
+    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [old])
+    close_old_connections()
+    r = client.post(base + "2/", {"action": "next", "organisation": "hva:05"})
+    assert r.status_code == 302 and r["Location"].endswith("/4/")
+    assert checks == [1]  # the read failed; the connection was found unusable, closed, the read run again
+    assert connection.connection.info.backend_pid != old
+    draft = Draft.objects.get()
+    assert draft.answers["organisation"] == "hva:05" and draft.page == 4

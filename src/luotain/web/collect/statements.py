@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -50,6 +50,31 @@ def _fetch_one(sql: str, params: list[Any]) -> Any:
         return cursor.fetchone()
 
 
+def _read_first(sql: str, params: list[Any]) -> Any:
+    """``_fetch_one`` for the read a respondent's request starts with, which is also the connection's health
+    check.
+
+    With persistent connections and ``CONN_HEALTH_CHECKS``, Django runs ``SELECT 1`` before the first
+    statement of every request, so that a connection the database server dropped while it was idle (a
+    restart, a failover, an idle timeout) is replaced rather than failing the request. That check was a tenth
+    of a page post's CPU (docs/performance.md, "Load"). Here the read itself is the check: it runs without
+    Django's, and if it fails because the connection is gone, the connection is closed and the read run once
+    more on a new one. A read changes nothing, so running it again is safe (Django checks first because the
+    first statement of a request could be a write); outside a transaction only, and only on a connection
+    that is no longer usable: any other error is raised as it was."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.connection is None or not db.health_check_enabled or db.health_check_done or db.in_atomic_block:
+        return _fetch_one(sql, params)  # a new connection, no checks, or checked already in this request
+    db.health_check_done = True
+    try:
+        return _fetch_one(sql, params)
+    except (OperationalError, InterfaceError):
+        if db.in_atomic_block or db.is_usable():
+            raise
+    db.close()
+    return _fetch_one(sql, params)  # on a new connection; an error now is the database's, and is raised
+
+
 def _columns(
     model: type[Model], table_alias: str, leave_out: Sequence[str] = ()
 ) -> tuple[list[str], Columns]:
@@ -75,8 +100,8 @@ class DraftLookup:
     draft: Columns
     survey: Columns
 
-    def run(self, params: list[Any]) -> Draft | None:
-        row = _fetch_one(self.sql, params)
+    def run(self, params: list[Any], read: Callable[[str, list[Any]], Any] = _fetch_one) -> Draft | None:
+        row = read(self.sql, params)
         if row is None:
             return None
         split = len(self.draft.attnames)
@@ -112,7 +137,7 @@ def _draft_lookup(vendor: str, alias: str, where: str) -> DraftLookup:
 
 def draft_of_link(slug: str, token_hash: str) -> Draft | None:
     """The draft with this token hash in the survey ``slug``, with its survey (without HEAVY_FIELDS)."""
-    return _draft_lookup(connection.vendor, connection.alias, "link").run([slug, token_hash])
+    return _draft_lookup(connection.vendor, connection.alias, "link").run([slug, token_hash], _read_first)
 
 
 def locked_draft(draft_id: int) -> Draft | None:
@@ -135,7 +160,7 @@ def _survey_lookup(vendor: str, alias: str) -> tuple[str, Columns]:
 def survey(slug: str) -> Survey | None:
     """The survey ``slug`` without HEAVY_FIELDS."""
     sql, columns = _survey_lookup(connection.vendor, connection.alias)
-    row = _fetch_one(sql, [slug])
+    row = _read_first(sql, [slug])
     return None if row is None else columns.instance(row)  # type: ignore[no-any-return]
 
 
