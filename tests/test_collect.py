@@ -479,3 +479,24 @@ def test_the_page_address_is_the_one_reverse_gives():
         assert _page_url(survey, "t0k", 12) == "/luotain/s/mll-2024/v/t0k/12/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are():
+    """statements._execute runs on the backend's own cursor when the connection is open and checked; its
+    errors are still Django's, and when queries are logged (DEBUG, assertNumQueries) it goes through Django's
+    cursor, so that they are seen."""
+    from django.db import DatabaseError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luotain.web.collect import statements
+
+    connection.ensure_connection()
+    assert not connection.queries_logged and connection.health_check_done
+    with pytest.raises(DatabaseError) as raised:
+        statements._execute("SELECT no_such_column FROM collect_draft", [])
+    assert type(raised.value).__module__ == "django.db.utils" and connection.errors_occurred
+    assert statements._execute("SELECT %s", [7], fetch=True) == (7,)
+    with CaptureQueriesContext(connection) as queries:
+        assert statements._execute("SELECT %s", [8], fetch=True) == (8,)
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 8"]

@@ -103,10 +103,12 @@ def wait_seconds(checks: Iterable[tuple[str, str, str]]) -> int | None:
 def _increment(key: str, rate: Rate) -> int:
     """Add one to the counter ``key`` (made if missing, to expire after the rate's period) and return it.
     Raises what the cache raises."""
-    try:
-        return 1 if cache.add(key, 1, timeout=rate.seconds + 1) else int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        return 1 if cache.add(key, 1, timeout=rate.seconds + 1) else rate.count
+    try:  # the counter is there for every try but a window's first: one operation (Redis: two round trips)
+        return int(cache.incr(key))
+    except ValueError:  # the window's first try
+        if cache.add(key, 1, timeout=rate.seconds + 1):
+            return 1
+        return int(cache.incr(key))  # made meanwhile by another request
 
 
 def count(scope: str, ident: str, setting: str) -> None:
