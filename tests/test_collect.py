@@ -494,9 +494,9 @@ def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are
     connection.ensure_connection()
     assert not connection.queries_logged and connection.health_check_done
     with pytest.raises(DatabaseError) as raised:
-        statements._execute("SELECT no_such_column FROM collect_draft", [])
+        statements._execute("SELECT no_such_column FROM collect_draft", [], connection)
     assert type(raised.value).__module__ == "django.db.utils" and connection.errors_occurred
-    assert statements._execute("SELECT %s", [7], fetch=True) == (7,)
+    assert statements._execute("SELECT %s", [7], connection, fetch=True) == (7,)
     with CaptureQueriesContext(connection) as queries:
-        assert statements._execute("SELECT %s", [8], fetch=True) == (8,)
+        assert statements._execute("SELECT %s", [8], connection, fetch=True) == (8,)
     assert [q["sql"] for q in queries.captured_queries] == ["SELECT 8"]

@@ -226,7 +226,7 @@ def test_a_failed_first_read_on_a_usable_connection_is_not_run_again(client, sma
     client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "johto"})
     reads = []
 
-    def timed_out(sql, params):
+    def timed_out(sql, params, db):
         reads.append(sql)
         raise OperationalError("canceling statement due to statement timeout")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -36,19 +37,25 @@ class Columns:
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, converters, column)
 
-    def instance(self, values: Sequence[Any]) -> Any:
-        row, db = list(values), connections[DEFAULT_DB_ALIAS]  # the statements run on the default database
+    def instance(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> Any:
+        row = list(values)
         for position, converters, column in self.converters:
             for convert in converters:
                 row[position] = convert(row[position], column, db)
         return self.model.from_db(db.alias, self.attnames, row)  # type: ignore[attr-defined]
 
 
-def _fetch_one(sql: str, params: list[Any]) -> Any:
-    return _execute(sql, params, fetch=True)
+def _db() -> BaseDatabaseWrapper:
+    """The default database's connection of this thread: the statements run there. Looked up once per
+    statement and passed on (each use of ``django.db.connection`` looks it up again)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
-def _execute(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
+def _fetch_one(sql: str, params: list[Any], db: BaseDatabaseWrapper) -> Any:
+    return _execute(sql, params, db, fetch=True)
+
+
+def _execute(sql: str, params: list[Any], db: BaseDatabaseWrapper, *, fetch: bool = False) -> Any:
     """Run one statement; with ``fetch``, its first row.
 
     On a connection that is open and checked, the statement goes to the backend's own cursor: Django's
@@ -57,7 +64,6 @@ def _execute(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
     marks the connection to be checked when the request ends), and Django's cursor is used whenever it
     has more to do: a connection to open or check, queries being logged (DEBUG, tests that count queries),
     a transaction that must be rolled back."""
-    db = connections[DEFAULT_DB_ALIAS]
     if (
         db.connection is None
         or db.queries_logged
@@ -77,7 +83,7 @@ def _execute(sql: str, params: list[Any], *, fetch: bool = False) -> Any:
             cursor.close()
 
 
-def _read_first(sql: str, params: list[Any]) -> Any:
+def _read_first(sql: str, params: list[Any], db: BaseDatabaseWrapper) -> Any:
     """``_fetch_one`` for the read a respondent's request starts with, which is also the connection's health
     check.
 
@@ -89,17 +95,16 @@ def _read_first(sql: str, params: list[Any]) -> Any:
     more on a new one. A read changes nothing, so running it again is safe (Django checks first because the
     first statement of a request could be a write); outside a transaction only, and only on a connection
     that is no longer usable: any other error is raised as it was."""
-    db = connections[DEFAULT_DB_ALIAS]
     if db.connection is None or not db.health_check_enabled or db.health_check_done or db.in_atomic_block:
-        return _fetch_one(sql, params)  # a new connection, no checks, or checked already in this request
+        return _fetch_one(sql, params, db)  # a new connection, no checks, or checked already in this request
     db.health_check_done = True
     try:
-        return _fetch_one(sql, params)
+        return _fetch_one(sql, params, db)
     except (OperationalError, InterfaceError):
         if db.in_atomic_block or db.is_usable():
             raise
     db.close()
-    return _fetch_one(sql, params)  # on a new connection; an error now is the database's, and is raised
+    return _fetch_one(sql, params, db)  # on a new connection; an error now is the database's, and is raised
 
 
 def _columns(
@@ -127,13 +132,18 @@ class DraftLookup:
     draft: Columns
     survey: Columns
 
-    def run(self, params: list[Any], read: Callable[[str, list[Any]], Any] = _fetch_one) -> Draft | None:
-        row = read(self.sql, params)
+    def run(
+        self,
+        params: list[Any],
+        db: BaseDatabaseWrapper,
+        read: Callable[[str, list[Any], BaseDatabaseWrapper], Any] = _fetch_one,
+    ) -> Draft | None:
+        row = read(self.sql, params, db)
         if row is None:
             return None
         split = len(self.draft.attnames)
-        draft = self.draft.instance(row[:split])
-        draft.survey = self.survey.instance(row[split:])
+        draft = self.draft.instance(row[:split], db)
+        draft.survey = self.survey.instance(row[split:], db)
         return draft  # type: ignore[no-any-return]
 
 
@@ -164,15 +174,17 @@ def _draft_lookup(vendor: str, alias: str, where: str) -> DraftLookup:
 
 def draft_of_link(slug: str, token_hash: str) -> Draft | None:
     """The draft with this token hash in the survey ``slug``, with its survey (without HEAVY_FIELDS)."""
-    return _draft_lookup(connection.vendor, connection.alias, "link").run([slug, token_hash], _read_first)
+    db = _db()
+    return _draft_lookup(db.vendor, db.alias, "link").run([slug, token_hash], db, _read_first)
 
 
 def locked_draft(draft_id: int) -> Draft | None:
     """The draft ``draft_id`` with its survey (without HEAVY_FIELDS), the draft's row locked until the
     transaction ends (``SELECT ... FOR UPDATE OF`` where the database has it)."""
-    if not connection.in_atomic_block:
+    db = _db()
+    if not db.in_atomic_block:
         raise RuntimeError("locked_draft() needs a transaction")
-    return _draft_lookup(connection.vendor, connection.alias, "locked").run([draft_id])
+    return _draft_lookup(db.vendor, db.alias, "locked").run([draft_id], db)
 
 
 @functools.lru_cache(maxsize=8)
@@ -186,9 +198,10 @@ def _survey_lookup(vendor: str, alias: str) -> tuple[str, Columns]:
 
 def survey(slug: str) -> Survey | None:
     """The survey ``slug`` without HEAVY_FIELDS."""
-    sql, columns = _survey_lookup(connection.vendor, connection.alias)
-    row = _read_first(sql, [slug])
-    return None if row is None else columns.instance(row)  # type: ignore[no-any-return]
+    db = _db()
+    sql, columns = _survey_lookup(db.vendor, db.alias)
+    row = _read_first(sql, [slug], db)
+    return None if row is None else columns.instance(row, db)  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=8)
@@ -202,7 +215,8 @@ def _kind_lookup(vendor: str, alias: str) -> str:
 
 def organisation_kind(code: str) -> str | None:
     """The kind of the registry's organisation ``code`` (None if there is none)."""
-    row = _fetch_one(_kind_lookup(connection.vendor, connection.alias), [code])
+    db = _db()
+    row = _fetch_one(_kind_lookup(db.vendor, db.alias), [code], db)
     return None if row is None else str(row[0])
 
 
@@ -212,21 +226,21 @@ def _draft_assignments(attnames: Sequence[str]) -> str:
     return ", ".join(f"{quote(Draft._meta.get_field(name).column)} = %s" for name in attnames)  # type: ignore[union-attr]
 
 
-def _draft_values(draft: Draft, attnames: Sequence[str]) -> list[Any]:
+def _draft_values(draft: Draft, attnames: Sequence[str], db: BaseDatabaseWrapper) -> list[Any]:
     """The values of ``attnames`` (``updated_at`` set now, as ``auto_now`` would), each prepared by its field
     as ``Model.save`` prepares it."""
     draft.updated_at = timezone.now()
     return [
-        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), connection)  # type: ignore[union-attr]
+        Draft._meta.get_field(name).get_db_prep_save(getattr(draft, name), db)  # type: ignore[union-attr]
         for name in attnames
     ]
 
 
-def _stored(obj: Model, pk: Any) -> None:
+def _stored(obj: Model, pk: Any, db: BaseDatabaseWrapper) -> None:
     """Mark ``obj`` as the row ``pk`` just inserted, as ``Model.save`` leaves it."""
     obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = db.alias
 
 
 @functools.lru_cache(maxsize=16)
@@ -238,9 +252,9 @@ def _draft_update(vendor: str, alias: str, attnames: tuple[str, ...]) -> str:
 
 def update_draft(draft: Draft, attnames: Sequence[str]) -> None:
     """Write these fields of ``draft`` (and ``updated_at``) in one UPDATE."""
-    names = (*attnames, "updated_at")
-    params = _draft_values(draft, names)
-    _execute(_draft_update(connection.vendor, connection.alias, names), [*params, draft.pk])
+    db, names = _db(), (*attnames, "updated_at")
+    params = _draft_values(draft, names, db)
+    _execute(_draft_update(db.vendor, db.alias, names), [*params, draft.pk], db)
 
 
 @functools.lru_cache(maxsize=16)
@@ -260,7 +274,8 @@ def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
     """Insert ``obj`` as ``Model.save`` would (each field's ``pre_save`` and ``get_db_prep_save``, so
     ``auto_now_add`` fills in) in one statement that returns its id. With ``unless_taken`` (a field with a
     unique index), nothing is inserted when a row already has that field's value, and False is returned."""
-    if not connection.features.can_return_columns_from_insert:  # pragma: no cover - SQLite < 3.35
+    db = _db()
+    if not db.features.can_return_columns_from_insert:  # pragma: no cover - SQLite < 3.35
         taken = (
             type(obj)._default_manager.filter(**{unless_taken: getattr(obj, unless_taken)})
             if unless_taken
@@ -270,12 +285,12 @@ def insert(obj: Model, *, unless_taken: str | None = None) -> bool:
             return False
         obj.save(force_insert=True)
         return True
-    sql, fields = _insert(connection.vendor, connection.alias, type(obj), unless_taken)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    row = _fetch_one(sql, params)
+    sql, fields = _insert(db.vendor, db.alias, type(obj), unless_taken)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    row = _fetch_one(sql, params, db)
     if row is None:
         return False
-    _stored(obj, row[0])
+    _stored(obj, row[0], db)
     return True
 
 
@@ -314,12 +329,12 @@ def submit_in_one(draft: Draft, attnames: Sequence[str], response: Response) -> 
     is not submitted yet, and only if no response has its draft. Concurrent submits of one draft queue on its
     row, and each after the first finds it submitted. True if this call stored the response (its id is
     set)."""
-    names = (*attnames, "submitted_at", "updated_at")
-    sql, given = _submit_in_one(connection.vendor, connection.alias, names)
-    params = [*_draft_values(draft, names), draft.pk]
-    params += [f.get_db_prep_save(f.pre_save(response, True), connection) for f in given]
-    row = _fetch_one(sql, params)
+    db, names = _db(), (*attnames, "submitted_at", "updated_at")
+    sql, given = _submit_in_one(db.vendor, db.alias, names)
+    params = [*_draft_values(draft, names, db), draft.pk]
+    params += [f.get_db_prep_save(f.pre_save(response, True), db) for f in given]
+    row = _fetch_one(sql, params, db)
     if row is None or row[0] is None:
         return False
-    _stored(response, row[0])
+    _stored(response, row[0], db)
     return True
