@@ -22,7 +22,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils import timezone
 
-from luotain.web.surveys.models import HEAVY_FIELDS, Survey
+from luotain.web.surveys.models import RESPONDENT_FIELDS, Survey
 
 from .models import Draft, Response
 
@@ -107,14 +107,14 @@ def _read_first(sql: str, params: list[Any], db: BaseDatabaseWrapper) -> Any:
     return _fetch_one(sql, params, db)  # on a new connection; an error now is the database's, and is raised
 
 
-def _columns(
-    model: type[Model], table_alias: str, leave_out: Sequence[str] = ()
-) -> tuple[list[str], Columns]:
+def _columns(model: type[Model], table_alias: str, only: Sequence[str]) -> tuple[list[str], Columns]:
+    """The columns of ``only`` (field names); the instances made have the model's other fields deferred, as
+    the ORM's ``only()`` leaves them (read on first use, with a query of its own)."""
     quote = connection.ops.quote_name
     fields: list[Field[Any, Any]] = [
         f
         for f in model._meta.concrete_fields  # type: ignore[misc]
-        if f.name not in leave_out
+        if f.name in only or f.primary_key
     ]
     converters = []
     for position, field in enumerate(fields):
@@ -147,6 +147,9 @@ class DraftLookup:
         return draft  # type: ignore[no-any-return]
 
 
+# What the respondent pages use of a draft (not its token's hash, which found it, nor when it was made) ...
+DRAFT_FIELDS = ("survey", "answers", "page", "opened_at", "district", "updated_at", "submitted_at")
+
 # How a draft is found: by its survey's slug and its token's hash (every page request), or by its id with
 # the row locked until the transaction ends (the submit; SQLite's immediate transaction locks it anyway).
 WHERE = {"link": "s.{slug} = %s AND d.{token_hash} = %s", "locked": "d.{id} = %s"}
@@ -155,8 +158,8 @@ WHERE = {"link": "s.{slug} = %s AND d.{token_hash} = %s", "locked": "d.{id} = %s
 @functools.lru_cache(maxsize=16)
 def _draft_lookup(vendor: str, alias: str, where: str) -> DraftLookup:
     quote = connection.ops.quote_name
-    draft_sql, draft = _columns(Draft, "d")
-    survey_sql, survey = _columns(Survey, "s", HEAVY_FIELDS)
+    draft_sql, draft = _columns(Draft, "d", DRAFT_FIELDS)
+    survey_sql, survey = _columns(Survey, "s", RESPONDENT_FIELDS)
     condition = WHERE[where].format(slug=quote("slug"), token_hash=quote("token_hash"), id=quote("id"))
     # Only names from the models' metadata go into the text; the values are parameters.
     sql = (
@@ -173,13 +176,13 @@ def _draft_lookup(vendor: str, alias: str, where: str) -> DraftLookup:
 
 
 def draft_of_link(slug: str, token_hash: str) -> Draft | None:
-    """The draft with this token hash in the survey ``slug``, with its survey (without HEAVY_FIELDS)."""
+    """The draft with this token hash in the survey ``slug``, with its survey (its RESPONDENT_FIELDS)."""
     db = _db()
     return _draft_lookup(db.vendor, db.alias, "link").run([slug, token_hash], db, _read_first)
 
 
 def locked_draft(draft_id: int) -> Draft | None:
-    """The draft ``draft_id`` with its survey (without HEAVY_FIELDS), the draft's row locked until the
+    """The draft ``draft_id`` with its survey (its RESPONDENT_FIELDS), the draft's row locked until the
     transaction ends (``SELECT ... FOR UPDATE OF`` where the database has it)."""
     db = _db()
     if not db.in_atomic_block:
@@ -190,14 +193,14 @@ def locked_draft(draft_id: int) -> Draft | None:
 @functools.lru_cache(maxsize=8)
 def _survey_lookup(vendor: str, alias: str) -> tuple[str, Columns]:
     quote = connection.ops.quote_name
-    survey_sql, survey = _columns(Survey, "s", HEAVY_FIELDS)
+    survey_sql, survey = _columns(Survey, "s", RESPONDENT_FIELDS)
     table = quote(Survey._meta.db_table)
     sql = f"SELECT {', '.join(survey_sql)} FROM {table} s WHERE s.{quote('slug')} = %s"  # noqa: S608
     return sql, survey
 
 
 def survey(slug: str) -> Survey | None:
-    """The survey ``slug`` without HEAVY_FIELDS."""
+    """The survey ``slug`` with its RESPONDENT_FIELDS only."""
     db = _db()
     sql, columns = _survey_lookup(db.vendor, db.alias)
     row = _read_first(sql, [slug], db)

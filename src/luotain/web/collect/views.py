@@ -62,7 +62,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _survey_or_none(slug: str) -> Survey | None:
-    return statements.survey(slug)  # without its heavy fields (HEAVY_FIELDS)
+    return statements.survey(slug)  # only what the respondent pages use of it (RESPONDENT_FIELDS)
 
 
 def _link(slug: str, token: str) -> tuple[Survey | None, Draft | None]:

@@ -23,6 +23,11 @@ _PARSED: dict[int, tuple[str, Questionnaire]] = {}
 _PARSED_MAX = 100
 # What the respondent pages leave out when they fetch a survey (``Survey.questionnaire`` still works).
 HEAVY_FIELDS = ("definition", "source")
+# ... and what they read of it on every request (luotain.web.collect.statements): its link, its parsed
+# questionnaire's key, its answering window and what its privacy notice says. Each column read costs a
+# share of every page post; a field used there but left out here would be read with a query of its own
+# (tests/test_collect.py counts them).
+RESPONDENT_FIELDS = ("slug", "definition_sha256", "anonymity", "opens_at", "closes_at", "retention_days")
 
 
 def definition_hash(definition: Any) -> str:
