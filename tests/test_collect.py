@@ -491,7 +491,8 @@ def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are
 
     from luotain.web.collect import statements
 
-    connection.ensure_connection()
+    connection.close()
+    connection.ensure_connection()  # a new connection counts as checked
     assert not connection.queries_logged and connection.health_check_done
     with pytest.raises(DatabaseError) as raised:
         statements._execute("SELECT no_such_column FROM collect_draft", [], connection)
