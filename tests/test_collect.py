@@ -482,7 +482,7 @@ def test_the_page_address_is_the_one_reverse_gives():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are():
+def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are(monkeypatch):
     """statements._execute runs on the backend's own cursor when the connection is open and checked; its
     errors are still Django's, and when queries are logged (DEBUG, assertNumQueries) it goes through Django's
     cursor, so that they are seen."""
@@ -491,13 +491,15 @@ def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are
 
     from luotain.web.collect import statements
 
-    connection.close()
-    connection.ensure_connection()  # a new connection counts as checked
-    assert not connection.queries_logged and connection.health_check_done
+    connection.ensure_connection()
+    connection.health_check_done = True  # as after a request's first read
+    assert not connection.queries_logged
+    monkeypatch.setattr(connection, "cursor", lambda *args: pytest.fail("Django's cursor was used"))
     with pytest.raises(DatabaseError) as raised:
         statements._execute("SELECT no_such_column FROM collect_draft", [], connection)
     assert type(raised.value).__module__ == "django.db.utils" and connection.errors_occurred
     assert statements._execute("SELECT %s", [7], connection, fetch=True) == (7,)
+    monkeypatch.undo()
     with CaptureQueriesContext(connection) as queries:
         assert statements._execute("SELECT %s", [8], connection, fetch=True) == (8,)
     assert [q["sql"] for q in queries.captured_queries] == ["SELECT 8"]
