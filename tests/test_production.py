@@ -121,3 +121,16 @@ def test_luotain_serve_runs_gunicorn_and_keeps_no_access_log(tmp_path):
         log.close()
     output = (tmp_path / "serve.log").read_text()
     assert "127.0.0.1" not in output.replace(f"127.0.0.1:{port}", "")  # no client addresses logged
+
+
+def test_a_worker_imports_every_view_as_it_starts_not_on_its_first_request(tmp_path):
+    """luotain.web.wsgi imports the URLconf: a worker's first respondent does not wait for the back office's
+    libraries to load (about a second)."""
+    code = (
+        "import sys, luotain.web.wsgi; "
+        "print(all(m in sys.modules for m in "
+        "('luotain.web.collect.views', 'luotain.web.backoffice.urls', 'luotain.web.distribution.urls')))"
+    )
+    done = run([sys.executable, "-c", code], {}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
