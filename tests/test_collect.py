@@ -10,7 +10,7 @@ from django.utils import timezone
 from luotain.questionnaire import load_builtin
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
-from luotain.web.surveys.models import Survey
+from luotain.web.surveys.models import RESPONDENT_FIELDS, Survey
 from luotain.web.surveys.services import create_survey
 
 pytestmark = pytest.mark.django_db
@@ -384,15 +384,23 @@ def test_the_written_statements_give_what_the_orm_gives(client, survey):
 
     fast = statements.draft_of_link("pieni", hash_token(token))
     orm = Draft.objects.select_related("survey").get(token_hash=hash_token(token))
-    for field in Draft._meta.concrete_fields:
-        assert getattr(fast, field.attname) == getattr(orm, field.attname), field.name
+    # Only the fields the respondent pages use are read; the others are deferred, as the ORM's only() leaves
+    # them, and each read field is what the ORM reads.
+    assert fast.get_deferred_fields() == {"token_hash", "created_at"}
+    assert fast.survey.get_deferred_fields() == {
+        f.attname for f in Survey._meta.concrete_fields if f.name not in ("id", *RESPONDENT_FIELDS)
+    }
+    with CaptureQueriesContext(connection) as compared:
+        for field in Draft._meta.concrete_fields:
+            if field.attname not in fast.get_deferred_fields():
+                assert getattr(fast, field.attname) == getattr(orm, field.attname), field.name
+        for field in Survey._meta.concrete_fields:
+            if field.attname not in fast.survey.get_deferred_fields():
+                assert getattr(fast.survey, field.attname) == getattr(orm.survey, field.attname), field.name
+        assert fast.survey.questionnaire is orm.survey.questionnaire
+    assert compared.captured_queries == []  # nothing read afterwards
     assert fast.opened_at.tzinfo is not None and fast.answers == {"org_type": "kunta", "role": "johto"}
-    for field in Survey._meta.concrete_fields:
-        if field.name in ("definition", "source"):
-            assert field.attname not in fast.survey.__dict__  # left out, read only if asked for
-        else:
-            assert getattr(fast.survey, field.attname) == getattr(orm.survey, field.attname), field.name
-    assert fast.survey.questionnaire is orm.survey.questionnaire
+    assert fast.created_at == orm.created_at  # a deferred field is still there when asked for
     assert statements.draft_of_link("pieni", hash_token("x" * 32)) is None
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         locked = statements.locked_draft(orm.pk)
@@ -508,7 +516,8 @@ def test_written_statements_raise_djangos_errors_and_are_logged_when_queries_are
 def test_each_respondent_request_runs_its_few_statements(client, survey):
     """A whole answer, page by page, with the statements each request runs: the link's (or the survey's)
     read first, then at most the registry's kind of the organisation answered and one write. A field the
-    read left out and a request then used would show here as a statement of its own."""
+    read left out and a request then used would show here as a statement of its own. (Capturing queries
+    runs them through Django's cursor: what is counted here, not which cursor runs them.)"""
     import re
 
     from django.db import connection
@@ -564,4 +573,4 @@ def test_each_respondent_request_runs_its_few_statements(client, survey):
         ]
     assert tables(done) == expected, done
     r, done = run("get", r["Location"])
-    assert r.status_code == 200 and len(done) <= 2, done
+    assert r.status_code == 200 and tables(done) == ["collect_draft"], done

@@ -13,11 +13,12 @@ them. tests/test_collect.py compares the results with the ORM's on SQLite, and C
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils import timezone
@@ -27,6 +28,7 @@ from luotain.web.surveys.models import RESPONDENT_FIELDS, Survey
 from .models import Draft, Response
 
 Converter = Callable[[Any, Any, Any], Any]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,12 @@ def _read_first(sql: str, params: list[Any], db: BaseDatabaseWrapper) -> Any:
     db.health_check_done = True
     try:
         return _fetch_one(sql, params, db)
-    except (OperationalError, InterfaceError):
+    except (
+        DatabaseError
+    ) as exc:  # as Django's check, any error; but only a connection that is gone is replaced
         if db.in_atomic_block or db.is_usable():
             raise
+        log.info("database connection replaced: %s", exc)
     db.close()
     return _fetch_one(sql, params, db)  # on a new connection; an error now is the database's, and is raised
 
