@@ -112,6 +112,28 @@ def test_a_transaction_holds_the_lock_until_it_ends(tmp_path):
     db.close()
 
 
+def test_a_write_returning_rows_ends_before_the_lock_is_let_go(tmp_path):
+    """INSERT ... RETURNING keeps SQLite's write lock until its rows are read: they are read while the writer
+    lock is held, so the next writer finds SQLite free when it gets the writer lock."""
+    path = str(tmp_path / "db.sqlite3")
+    db = wrapper(path)
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)")
+        cursor.execute("INSERT INTO t (x) VALUES (%s), (%s) RETURNING id, x", [5, 6])
+        assert db.writer_lock.held is False
+        other = sqlite3.connect(path, timeout=0)  # no busy wait: a taken lock fails at once
+        other.execute("INSERT INTO t (x) VALUES (7)")  # SQLite's write lock is free already
+        other.commit()
+        other.close()
+        assert cursor.fetchone() == (1, 5)  # the rows are all there, in order
+        assert cursor.fetchall() == [(2, 6)] and cursor.fetchone() is None
+        cursor.execute("INSERT INTO t (x) VALUES (%s) RETURNING id", [8])
+        assert list(cursor) == [(4,)]
+        cursor.execute("SELECT x FROM t ORDER BY id")  # a read's rows come from SQLite as before
+        assert cursor.fetchmany(2) == [(5,), (6,)] and cursor.fetchall() == [(7,), (8,)]
+    db.close()
+
+
 def test_in_memory_databases_take_no_lock():
     db = wrapper(":memory:")
     db.ensure_connection()

@@ -67,9 +67,15 @@ def is_write(sql: str) -> bool:
 
 
 class LockingCursorWrapper(base.SQLiteCursorWrapper):
-    """Takes the connection's writer lock around a write statement run outside a transaction."""
+    """Takes the connection's writer lock around a write statement run outside a transaction.
+
+    A write that returns rows (``INSERT ... RETURNING``, which Django's inserts use) keeps SQLite's own write
+    lock until its rows have been read, so its rows are read while the writer lock is held and given out from
+    here: else the next writer would get the writer lock while SQLite's is still taken, and sleep in SQLite's
+    busy handler after all."""
 
     writer_lock: WriterLock  # set on the subclass made for each connection
+    _rows: list[Any] | None = None  # a write's rows, read under the lock
 
     def _guard(self, query: str) -> contextlib.AbstractContextManager[Any]:
         if self.connection.in_transaction or not is_write(query):
@@ -77,8 +83,40 @@ class LockingCursorWrapper(base.SQLiteCursorWrapper):
         return self.writer_lock
 
     def execute(self, query: str, params: Any = None) -> Any:
-        with self._guard(query):
-            return super().execute(query, params)
+        self._rows = None
+        guard = self._guard(query)
+        with guard:
+            result = super().execute(query, params)
+            if guard is self.writer_lock and self.description is not None:
+                self._rows = super().fetchall()  # the statement ends, and with it SQLite's write lock
+        return result
+
+    def fetchone(self) -> Any:
+        if self._rows is None:
+            return super().fetchone()
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        if self._rows is None:
+            return super().fetchmany(self.arraysize if size is None else size)
+        n = self.arraysize if size is None else size
+        taken, self._rows = self._rows[:n], self._rows[n:]
+        return taken
+
+    def fetchall(self) -> list[Any]:
+        if self._rows is None:
+            return super().fetchall()
+        taken, self._rows = self._rows, []
+        return taken
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
 
     def executemany(self, query: str, param_list: Any) -> Any:
         with self._guard(query):
