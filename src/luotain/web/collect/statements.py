@@ -102,9 +102,8 @@ def _read_first(sql: str, params: list[Any], db: BaseDatabaseWrapper) -> Any:
     db.health_check_done = True
     try:
         return _fetch_one(sql, params, db)
-    except (
-        DatabaseError
-    ) as exc:  # as Django's check, any error; but only a connection that is gone is replaced
+    except DatabaseError as exc:
+        # Any error, as Django's check; but only a connection that is gone is replaced.
         if db.in_atomic_block or db.is_usable():
             raise
         log.info("database connection replaced: %s", exc)

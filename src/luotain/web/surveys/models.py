@@ -21,11 +21,10 @@ from luotain.questionnaire.waves import wave_key
 # request was a tenth of a page post's work, and reading and decoding it another tenth.
 _PARSED: dict[int, tuple[str, Questionnaire]] = {}
 _PARSED_MAX = 100
-# What the respondent pages leave out when they fetch a survey (``Survey.questionnaire`` still works).
-HEAVY_FIELDS = ("definition", "source")
-# ... and what they read of it on every request (luotain.web.collect.statements): its link, its parsed
-# questionnaire's key, its answering window and what its privacy notice says. Each column read costs a
-# share of every page post; a field used there but left out here would be read with a query of its own
+# What the respondent pages read of a survey on every request (luotain.web.collect.statements): its link,
+# its parsed questionnaire's key (not the stored questionnaire and file, 31 KB; ``Survey.questionnaire``
+# still works), its answering window and what its privacy notice says. Each column read costs a share of
+# every page post; a field used there but left out here would be read with a query of its own
 # (tests/test_collect.py counts them).
 RESPONDENT_FIELDS = ("slug", "definition_sha256", "anonymity", "opens_at", "closes_at", "retention_days")
 
@@ -105,7 +104,7 @@ class Survey(models.Model):
     def questionnaire(self) -> Questionnaire:
         """The questionnaire, parsed once per process and survey. Where the definition was fetched, its own
         hash is compared, so that a survey never gets a questionnaire parsed from other JSON (a reused id
-        after a rollback, a definition changed in a shell); where it was left out (``HEAVY_FIELDS``), the
+        after a rollback, a definition changed in a shell); where it was left out (``RESPONDENT_FIELDS``), the
         stored hash is, and the definition is read only when the cache does not have it."""
         loaded = "definition" not in self.get_deferred_fields()
         version = definition_hash(self.definition) if loaded else self.definition_sha256
