@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 # (tests/browser_support.py has the version and the sha512).
 AXE := $(VENV)/axe/axe.min.js
 
-.PHONY: demo test check lint format install clean messages axe chromium
+.PHONY: demo test check lint format install clean messages axe system
 
 $(STAMP): pyproject.toml
+	@echo "Installing Luotain and its Python packages into $(VENV) (the first time takes a few minutes)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -23,18 +24,17 @@ $(AXE): tests/browser_support.py | $(STAMP)
 
 axe: $(AXE)
 
-# Debian's Chromium for the browser tests: installed where it is missing and we may (root); otherwise the
-# browser tests skip, and say why.
-chromium:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "chromium is missing (apt-get install chromium): the browser tests will skip"; fi; }
+# The Debian packages the tests need (Chromium, Voikko, Pango and fonts, gettext, the PostgreSQL client,
+# Redis): installed where they are missing and we may (root), otherwise listed, and the tests that need them
+# skip. .ci/run calls the same script.
+system:
+	@scripts/debian-packages test
 
 demo: $(STAMP)
+	@scripts/debian-packages demo
 	$(BIN)/luotain demo --serve
 
-test: $(STAMP) $(AXE) chromium
+test: $(STAMP) $(AXE) system
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

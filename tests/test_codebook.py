@@ -10,6 +10,11 @@ from luotain.text.codebook import Code, Codebook, builtin_codebook, code_answers
 
 voikko = pytest.mark.skipif(analyzer("fi").name != "voikko", reason="needs libvoikko1 and voikko-fi")
 
+# The demo's "other mentions" (mediakasvatusta, tunnetaitokasvatusta, ...) are compounds in the partitive:
+# Voikko finds their base forms, simplemma (the fallback without Voikko) leaves them as written, so that the
+# built-in codebook codes none of them "muut". What the demo's coding holds for, by the analyser that read it.
+OTHER_MENTIONS = {"voikko": ["muut"], "simplemma": []}[analyzer("fi").name]
+
 
 def book() -> Codebook:
     return Codebook(
@@ -113,7 +118,7 @@ def test_the_themes_command(tmp_path, mll, capsys):
     assert main([*base, "--question", "cooperation_wishes", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["themes"][0]["name"].startswith("Perhekahvila") and len(out["themes"]) == 10
-    assert out["other_mentions"][0]["code"] == "muut"
+    assert [t["code"] for t in out["other_mentions"]] == OTHER_MENTIONS
     assert main([*base, "--question", "impacts", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["suggestions"]
     assert main([*base, "--question", "recommend"]) == 2
@@ -132,5 +137,5 @@ def test_ranked_themes_in_the_analysis_results(mll):
     assert themes.answered == result.questions["cooperation_wishes"].n
     assert len(themes.top) == 10 and themes.top[0].code == "kohtaamispaikat"
     assert [t.n for t in themes.top] == sorted((t.n for t in themes.top), reverse=True)
-    assert themes.other_mentions[0].code == "muut"
+    assert [t.code for t in themes.other_mentions] == OTHER_MENTIONS
     assert analyse(ResponseFrame.from_records(mll, records)).themes is None

@@ -19,6 +19,7 @@ from luotain.report.render import render
 from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord
 from luotain.responses.demo import generate, quote_flags
+from luotain.text import analyzer
 
 
 @pytest.fixture(scope="module")
@@ -308,7 +309,13 @@ def test_the_ranked_themes_of_an_open_question(demo):
     )
     assert len(slide.items) == 10
     assert slide.items[0] == "1. Perhekahvila- ja kohtaamispaikkatoiminnan laajentumista tai vahvistumista"
-    assert slide.bullets[0].startswith("Muita mainintoja: media-")
+    if analyzer("fi").name == "voikko":
+        assert slide.bullets == (
+            "Muita mainintoja: media-, tunnetaito- ja päihdekasvatusta, nepsy-perheille suunnattua "
+            "toimintaa, vanhempainiltoja",
+        )
+    else:  # simplemma does not find the base forms of those compounds (tests/test_codebook.py)
+        assert slide.bullets == ()
     answered = sum(1 for r in records if r.answers.get("cooperation_wishes"))
     assert slide.note == f"n = {answered}"
 

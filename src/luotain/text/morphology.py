@@ -28,6 +28,10 @@ class VoikkoAnalyzer:
     def __init__(self) -> None:
         import libvoikko
 
+        # Look for the library and a Finnish dictionary first, on the class: a Voikko object whose __init__
+        # fails half-way (no libvoikko.so.1) prints a traceback from its __del__ when it is collected.
+        if not any(d.language == "fi" for d in libvoikko.Voikko.listDicts()):
+            raise LookupError("no Finnish dictionary (voikko-fi)")
         self._voikko = libvoikko.Voikko("fi")
 
     @cache  # noqa: B019 - one analyzer per process; the cache is the point
