@@ -17,7 +17,7 @@ from luotain.web.backoffice.models import Job, StaffRole
 from luotain.web.coding import services as coding
 from luotain.web.collect.models import QuoteSelection, Response
 from luotain.web.collect.services import import_responses
-from luotain.web.commands import demo_users
+from luotain.web.demo import demo_users
 from luotain.web.partners.models import Contact, District, Organisation
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey

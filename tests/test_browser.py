@@ -24,7 +24,7 @@ from luotain.responses.demo import generate
 from luotain.web.backoffice import jobs
 from luotain.web.collect.models import Response
 from luotain.web.collect.services import import_responses
-from luotain.web.commands import demo_users
+from luotain.web.demo import demo_users
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
 from tests.browser_support import (

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,7 @@ def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
     assert "Survey link:     http://127.0.0.1:8000/s/mll-2024/" in out
     assert "password 'kokeilu-salasana-9'" in out
     assert (tmp_path / "out" / "mll-2024.html").exists()
+    _the_demo_shows_the_whole_product(tmp_path / "out")
 
     assert main(["analyse", "--survey", "mll-2024", "--json", "--by", "district"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -115,6 +117,53 @@ def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
         main(["export-responses", "--survey", "nope"])
     assert info.value.code == 2
     assert "error: no survey 'nope' (surveys: " in capsys.readouterr().err
+
+
+def _the_demo_shows_the_whole_product(out: Path) -> None:
+    """The demo's reports are on the Reports page, the same files as in ./out/; every district has contacts
+    whose invitations are in every state, so that the response rates have figures."""
+    from luotain.web.backoffice.models import Job
+    from luotain.web.distribution.models import Invitation
+    from luotain.web.distribution.services import response_rates
+    from luotain.web.partners.models import District
+    from luotain.web.surveys.models import Survey
+
+    for slug in ("mll-2024", "mll-2025"):
+        survey = Survey.objects.get(slug=slug)
+        job = Job.objects.get(survey=survey, kind=Job.Kind.REPORT)
+        assert job.status == Job.Status.DONE and job.requested_by.username == "admin"
+        files = {f.filename: bytes(f.content) for f in job.files.all()}
+        assert set(files) == {f"{slug}.html", f"{slug}.pdf", f"{slug}.pptx", f"{slug}-taulukot.html"}
+        assert all((out / name).read_bytes() == content for name, content in files.items())
+
+        invitations = Invitation.objects.filter(survey=survey)
+        rates = response_rates(survey)
+        total = rates["total"]
+        assert total["submitted"] == survey.responses.exclude(draft=None).count() >= 70
+        assert total["invited"] > total["opened"] > total["started"] > total["submitted"]
+        assert total["opted_out"] > 0 and invitations.filter(delivery=Invitation.Delivery.BOUNCED).exists()
+        assert set(rates["districts"]) == set(District.objects.values_list("slug", flat=True))
+        assert all(d["invited"] > d["submitted"] for d in rates["districts"].values())
+        assert all(c.email.endswith(".example.fi") for c in (i.contact for i in invitations) if c)
+    # Run again, the demo adds nothing twice: one report job a wave, the same invitations.
+    counts = Invitation.objects.count(), Job.objects.count()
+    from luotain.web.demo import demo
+
+    demo(out)
+    assert (Invitation.objects.count(), Job.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_password_stays_the_same_across_runs(tmp_path, monkeypatch, settings):
+    from luotain.web.demo import demo_password
+
+    monkeypatch.delenv("LUOTAIN_DEMO_PASSWORD", raising=False)
+    settings.VAR_DIR = tmp_path
+    first = demo_password()
+    assert len(first) >= 16 and demo_password() == first
+    assert (tmp_path / "demo-password").stat().st_mode & 0o077 == 0  # only its owner may read it
+    monkeypatch.setenv("LUOTAIN_DEMO_PASSWORD", "annettu-salasana-1")
+    assert demo_password() == "annettu-salasana-1"
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,8 @@ concurrent submits through one link against a real server."""
 from __future__ import annotations
 
 import concurrent.futures
-import http.cookiejar
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +20,7 @@ from luotain.web.collect import services, statements
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
+from tests.process_support import Browser, clean_environment, free_port
 
 
 @pytest.fixture()
@@ -93,50 +91,8 @@ def test_database_down_while_saving_a_page(client, survey, monkeypatch):
 # --- a real server --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Respondent:
-    """A browser without JavaScript: cookies, the CSRF token of each page, no redirects followed."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-                return None
-
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
-
-    def get(self, path: str) -> tuple[int, str, str]:
-        try:
-            with self.opener.open(self.base + path, timeout=20) as r:
-                return r.status, r.read().decode(), r.headers.get("Location", "")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(), e.headers.get("Location", "")
-
-    def post(self, path: str, data: dict[str, str], token_from: str) -> tuple[int, str]:
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', token_from)
-        fields = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
-        request = urllib.request.Request(  # noqa: S310 - a local http:// address of the test
-            self.base + path,
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={"Referer": self.base + path},
-        )
-        try:
-            with self.opener.open(request, timeout=30) as r:
-                return r.status, r.headers.get("Location", "")
-        except urllib.error.HTTPError as e:
-            return e.code, e.headers.get("Location", "")
-
-
 def serve(home: Path, port: int) -> subprocess.Popen[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LUOTAIN_", "DATABASE_URL", "DJANGO_"))}
-    env = {**clean, "LUOTAIN_HOME": str(home), "LUOTAIN_QUEUE_URL": "immediate"}
+    env = clean_environment(home, LUOTAIN_QUEUE_URL="immediate")
     log = (home / "serve.log").open("ab")
     server = subprocess.Popen(  # noqa: S603 - runs our own command
         [sys.executable, "-m", "luotain", "serve", "--port", str(port), "--workers", "2", "--threads", "4"],
@@ -165,10 +121,9 @@ def test_server_killed_between_pages_then_concurrent_submits(tmp_path):
     from tests.conftest import SMALL
 
     (tmp_path / "pieni.yaml").write_text(SMALL, encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LUOTAIN_", "DATABASE_URL", "DJANGO_"))}
     created = subprocess.run(
         [sys.executable, "-m", "luotain", "create-survey", "pieni.yaml", "--slug", "pieni"],
-        env={**clean, "LUOTAIN_HOME": str(tmp_path)},
+        env=clean_environment(tmp_path),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -178,7 +133,7 @@ def test_server_killed_between_pages_then_concurrent_submits(tmp_path):
     port = free_port()
     server = serve(tmp_path, port)
     try:
-        who = Respondent(f"http://127.0.0.1:{port}")
+        who = Browser(f"http://127.0.0.1:{port}")
         _, start_page, _ = who.get("/s/pieni/")
         status, first = who.post("/s/pieni/", {}, start_page)
         assert status == 302 and first.endswith("/1/")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.process_support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFE = {
@@ -86,12 +87,6 @@ def test_health_endpoint_and_security_headers(client, monkeypatch):
     assert r.status_code == 503 and r.json()["database"] == "unavailable"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_luotain_serve_runs_gunicorn_and_keeps_no_access_log(tmp_path):
     port = free_port()
     luotain = str(Path(sys.executable).parent / "luotain")
@@ -134,3 +129,51 @@ def test_a_worker_imports_every_view_as_it_starts_not_on_its_first_request(tmp_p
     done = run([sys.executable, "-c", code], {}, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+def test_nothing_forks_once_polars_is_imported():
+    """The server's master refuses to fork a worker while a thread pool that does not survive a fork may
+    have started (polars' made the demo's results page hang for ever): gunicorn's pre_fork hook halts it."""
+    import polars  # noqa: F401 - this test process has it imported anyway: that is the point
+    from gunicorn.errors import HaltServer
+
+    from luotain.web.server import _pre_fork, fork_hazards
+
+    assert any(h.startswith("polars is imported") for h in fork_hazards())
+    with pytest.raises(HaltServer, match="refusing to fork workers that would hang: polars is imported"):
+        _pre_fork(None, None)
+
+
+def test_luotain_serve_after_polars_stops_before_forking(tmp_path):
+    port = free_port()
+    code = (
+        "import polars; polars.DataFrame({'a': [1, 2]}).sum(); "
+        "from luotain.web import commands; commands.setup(); "
+        f"commands.serve('127.0.0.1', {port}, workers=1, threads=1, with_worker=False)"
+    )
+    done = run([sys.executable, "-c", code], {}, tmp_path)
+    assert done.returncode != 0
+    assert "refusing to fork workers that would hang: polars is imported" in done.stderr
+
+
+def test_a_fresh_server_process_may_fork(tmp_path):
+    """What the master imports to serve (settings, the database, the migrations) starts no thread pool."""
+    code = (
+        "from luotain.web import commands; commands.setup(); commands.migrate(); "
+        "from luotain.web.server import fork_hazards; print(fork_hazards())"
+    )
+    done = run([sys.executable, "-c", code], {}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.django_db
+def test_the_root_address_leads_to_the_back_office_and_there_is_a_favicon(client):
+    r = client.get("/")
+    assert r.status_code == 302 and r["Location"] == "/hallinta/"
+    assert client.get("/hallinta/")["Location"].startswith("/hallinta/kirjaudu/")
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(icon.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
+    page = client.get("/hallinta/kirjaudu/").content.decode()
+    assert '<link rel="icon" href="/static/luotain/favicon.svg" type="image/svg+xml">' in page

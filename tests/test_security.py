@@ -35,7 +35,7 @@ from luotain.responses import ResponseRecord, neutralise, read_csv, restore, to_
 from luotain.web.audit.models import AuditEvent
 from luotain.web.collect.models import Draft, QuoteSelection, Response
 from luotain.web.collect.services import find_link, hash_token, response_records, start_draft
-from luotain.web.commands import demo_users
+from luotain.web.demo import demo_users
 from luotain.web.distribution.models import Invitation
 from luotain.web.distribution.services import token_for
 from luotain.web.partners.contacts import ContactImportError, import_contacts
@@ -224,6 +224,7 @@ POST_VIEWS = {
     "set_language",
 }
 GET_VIEWS = {
+    "root",
     "health",
     "collect:resume",
     "collect:thanks",

@@ -616,7 +616,7 @@ def test_the_dashboard_compares_waves_and_shows_the_trend(client, demo_waves):
     from django.urls import reverse
 
     from luotain.web.collect.services import import_responses
-    from luotain.web.commands import demo_users
+    from luotain.web.demo import demo_users
     from luotain.web.partners.services import seed_registry
     from luotain.web.surveys.services import create_survey
 

@@ -56,19 +56,25 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     web = _web()
+    print("Setting up the demo: the 2024 and 2025 surveys, their answers and both reports...", flush=True)
     info = web.demo(Path(args.out))
     url = f"http://{args.host}:{args.port}"
-    for slug, wave, responses in info["waves"]:
+    for slug, wave, responses in info.waves:
         print(f"Demo survey '{slug}' (wave {wave}) with {responses} responses.")
-    print(f"Reports written to {info['report']}")
-    print(f"Survey link:     {url}/s/{info['survey']}/")
-    print(f"Results:         {url}/hallinta/kyselyt/{info['waves'][-1][0]}/tulokset/ (compare with 2024)")
-    print(f"Back office:     {url}/hallinta/  password '{info['password']}' for every user:")
-    for username, role in info["users"]:
+    print(f"Demo contacts' invitations: {info.invitations} (no message is sent to anyone).")
+    print(
+        f"Reports written to {', '.join(str(p) for p in info.reports)} (also on each survey's Reports page)"
+    )
+    print(f"Survey link:     {url}/s/{info.waves[0][0]}/")
+    print(f"Results:         {url}/hallinta/kyselyt/{info.waves[-1][0]}/tulokset/ (compare with 2024)")
+    print(f"Back office:     {url}/hallinta/  password '{info.password}' for every user:")
+    for username, role in info.users:
         print(f"  {username:32s} {role}")
     if args.serve:
         print(f"Serving on {url}/ (Ctrl-C stops)", flush=True)
-        web.serve(args.host, args.port)
+        # A fresh process serves: this one made the reports, and polars' threads do not survive the
+        # server's fork of its workers (luotain.web.server).
+        web.exec_serve(args.host, args.port)
     return 0
 
 
@@ -80,7 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    _web().worker()
+    _web().run_worker()
     return 0
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 import django
 from django.conf import settings
+
+from luotain.web.server import exec_serve, run_worker, serve
+
+__all__ = ["exec_serve", "run_worker", "serve"]  # the CLI's way to the server (luotain.web.server)
 
 
 def setup() -> None:
@@ -223,160 +225,11 @@ def erase_contact(email: str, dry_run: bool) -> Any:
     return run(email, dry_run=dry_run)
 
 
-DEMO_SLUG = "mll-2024"
-DEMO_SLUG_2025 = "mll-2025"
-DEMO_USER = "admin"
+def demo(out_dir: Path, seed: int = 2024) -> Any:
+    """The demo's surveys, users, contacts and reports (luotain.web.demo)."""
+    from luotain.web.demo import demo as run
 
-
-def demo(out_dir: Path, seed: int = 2024) -> dict[str, Any]:
-    """Set up the built-in partner survey's two waves, 2024 and 2025, with their demo answers and the staff
-    users; write both reports (the 2025 one compares with 2024)."""
-    from django.db import transaction
-
-    from luotain.responses import demo as demo_2024
-    from luotain.responses import demo_2025
-
-    migrate()
-    info: dict[str, Any] = {}
-    with transaction.atomic():
-        surveys = [
-            _demo_wave(DEMO_SLUG, demo_2024.TEMPLATE, lambda: demo_2024.generate(seed).records),
-            _demo_wave(DEMO_SLUG_2025, demo_2025.TEMPLATE, lambda: demo_2025.generate(seed + 1).records),
-        ]
-        password = os.environ.get("LUOTAIN_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-        users = demo_users(password)
-    info["survey"] = DEMO_SLUG
-    info["responses"] = str(surveys[0].responses.count())
-    info["waves"] = [(s.slug, s.wave, s.responses.count()) for s in surveys]
-    info["user"] = DEMO_USER
-    info["password"] = password
-    info["users"] = users
-    info["report"] = ", ".join(str(p) for s in surveys for p in write_report(s.slug, out_dir))
-    return info
-
-
-def _demo_wave(slug: str, template: str, records: Callable[[], list[Any]]) -> Any:
-    """A demo survey of a built-in template with its demo answers, chosen quotes and coding (once)."""
-    from luotain.questionnaire import builtin_template_path, load_questionnaire
-    from luotain.responses.demo import quote_flags
-    from luotain.text.codebook import builtin_codebook
-    from luotain.web.coding.services import apply_rules, set_codebook
-    from luotain.web.collect.models import QuoteSelection
-    from luotain.web.collect.services import import_responses as store
-    from luotain.web.surveys.models import Survey
-    from luotain.web.surveys.services import create_survey as create
-
-    path = builtin_template_path(template)
-    questionnaire = load_questionnaire(path)
-    survey = Survey.objects.filter(slug=slug).first()
-    if survey is None:
-        survey = create(questionnaire, slug, source=path.read_text(encoding="utf-8"))
-    elif not survey.family and survey.questionnaire_id == questionnaire.id:
-        # A demo database from before waves: the survey joins its family (its questionnaire stays as it was).
-        survey.family, survey.wave = questionnaire.family or "", questionnaire.wave or ""
-        survey.save(update_fields=["family", "wave"])
-    if not survey.responses.filter(source="demo").exists():
-        made = records()
-        store(survey, made, source="demo")
-        by_id = {r.public_id: r for r in survey.responses.filter(source="demo")}
-        QuoteSelection.objects.bulk_create(
-            [QuoteSelection(response=by_id[rid], question_id=qid) for qid, rid in quote_flags(made)]
-        )
-        for question in survey.questionnaire.questions():
-            builtin = builtin_codebook(survey.questionnaire_id, question.id)
-            if builtin is not None:
-                set_codebook(survey, builtin)
-                apply_rules(survey, question.id)
-    return survey
-
-
-def demo_users(password: str) -> list[tuple[str, str]]:
-    """One user of each back-office role, a coordinator for every district; all with the same password.
-    Returns (user name, role) pairs."""
-    from django.contrib.auth import get_user_model
-
-    from luotain.web.backoffice.models import StaffRole
-    from luotain.web.partners.models import District
-
-    user_model = get_user_model()
-    wanted: list[tuple[str, str, Any]] = [
-        (DEMO_USER, StaffRole.Role.ADMIN, None),
-        ("analyytikko", StaffRole.Role.ANALYST, None),
-    ]
-    wanted += [
-        (f"koordinaattori-{d.slug}", StaffRole.Role.COORDINATOR, d) for d in District.objects.order_by("slug")
-    ]
-    made = []
-    for username, role, district in wanted:
-        user = user_model.objects.filter(username=username).first() or user_model(username=username)
-        user.is_staff = role == StaffRole.Role.ADMIN  # Django's own admin is for administrators only
-        user.is_superuser = role == StaffRole.Role.ADMIN
-        user.set_password(password)
-        user.save()
-        StaffRole.objects.update_or_create(user=user, defaults={"role": role, "district": district})
-        made.append((username, str(StaffRole.Role(role).label)))
-    return made
-
-
-def worker() -> None:
-    """Run the job queue's consumer: first put back jobs that a dead worker left behind."""
-    from django.core.management import call_command
-
-    from luotain.web.backoffice.jobs import recover_stale
-
-    lost = recover_stale()
-    if lost:
-        stderr(f"Jobs left unfinished by a stopped worker, run again: {', '.join(map(str, lost))}")
-    call_command("run_huey")
-
-
-def serve(
-    host: str, port: int, *, workers: int | None = None, threads: int | None = None, with_worker: bool = True
-) -> None:
-    """Serve the site with gunicorn: ``workers`` processes of ``threads`` threads (LUOTAIN_WORKERS,
-    LUOTAIN_THREADS; by default two processes a core, four threads each). No access log: it would keep
-    the respondents' IP addresses. ``with_worker``: also run a job-queue worker beside it (one machine)."""
-    import atexit
-    import subprocess
-
-    from gunicorn.app.base import BaseApplication
-
-    migrate()
-    if with_worker and not settings.HUEY.get("immediate"):
-        consumer = subprocess.Popen([sys.executable, "-m", "luotain", "worker"])
-
-        def stop_consumer() -> None:
-            consumer.terminate()
-            try:
-                consumer.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                consumer.kill()
-
-        atexit.register(stop_consumer)
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers or int(os.environ.get("LUOTAIN_WORKERS") or 2 * (os.cpu_count() or 1)),
-        "threads": threads or int(os.environ.get("LUOTAIN_THREADS") or 4),
-        "worker_class": "gthread",
-        "timeout": 120,
-        "graceful_timeout": 20,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "proc_name": "luotain",
-    }
-
-    class Luotain(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            from luotain.web.wsgi import application
-
-            return application
-
-    Luotain().run()
+    return run(out_dir, seed)
 
 
 def csv_text_of(slug: str) -> str:
