@@ -1,29 +1,36 @@
-"""Load benchmark: respondents submitting complete 2024 responses to ``luotain serve``, against a bare Django
-endpoint that only inserts the same answers as JSON, on SQLite and on PostgreSQL.
+"""Load benchmark: respondents answering the built-in 2024 survey on ``luotain serve`` at a fixed rate while a
+report job runs, then a burst of respondents starting at once; on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/load_bench.py    # --rounds 5 --responses 200 --clients 8 --workers 2 --threads 4
+    .venv/bin/python bench/load_bench.py    # --rate 100 --seconds 60 --burst 200 --burst-seconds 10; ~6 min
 
-For each database (a fresh SQLite home, then fresh PostgreSQL databases) it starts ``luotain serve`` with the
-built-in 2024 survey on a free port of 127.0.0.1, and beside it the baseline: a bare Django project
-(``bench/baseline_app``: no middleware, one view, one model with a JSONField, Luotain's database options)
-under gunicorn with the same options as ``luotain serve``. --clients threads then answer, one respondent after
-another, each respondent with a keep-alive connection and cookies of its own like a browser (--connection
-client: one connection a thread for the whole round). One Luotain response is
+The targets (docs/performance.md, "Load"), on the project's 2-core machine with ``luotain serve``'s defaults:
 
-    GET /s/mll-2024/            the start page (gives the CSRF cookie)
-    POST /s/mll-2024/           starts a draft, 302 to page 1
-    POST .../v/TOKEN/N/         each of the 8 pages with that page's answers, 302 to the next page;
-                                the last post stores the response and answers 302 to .../kiitos/
+- **sustained**: the respondent path serves ``--rate`` (100) page requests a second for ``--seconds`` with
+  a p99 of at most ``--max-p99`` (300) ms, while report jobs run one after another on the queue worker beside
+  the server (the 80 demo answers' deck in every format);
+- **burst**: ``--burst`` (200) respondents who all start within ``--burst-seconds`` (10) each complete their
+  answer: nothing is lost;
+- **every completed flow stored exactly once**, with the answers it sent; no other response, no draft for a
+  flow that was not started.
 
-(--browser also GETs every page and the thanks page, as a browser following the redirects would). A
-baseline "response" is the same 8 page bodies posted to the bare endpoint, one JSON row each. The answers
-are the 80 demo responses (``luotain.responses.demo.generate``) in turn.
+The load is open: respondents arrive on a fixed schedule whatever the server does, each in a thread of its
+own with a keep-alive connection, cookies and an address of its own (``X-Forwarded-For``; the server runs
+with ``LUOTAIN_TRUSTED_PROXIES=1``, so its rate limits stay on and count each respondent apart). A respondent
+does what a browser without JavaScript does, with no pause between pages:
 
-Timed rounds of --responses responses alternate between the two servers (L B, B L, ...), so that whatever
-else the machine does falls on both alike; the figures are medians of the rounds. Afterwards the rows are
-counted: every completed Luotain flow must have stored exactly one response with the answers sent, every
-baseline post exactly one row. Bounded by --rounds × --responses (and --max-seconds a round); only 127.0.0.1
-is contacted.
+    GET  /s/mll-2024/                 the start page (the CSRF cookie)
+    POST /s/mll-2024/                 a new draft, 302 to page 1
+    GET, POST .../v/TOKEN/N/          each of the 8 pages shown, then sent with its answers (302 onwards)
+    GET  .../kiitos/                  the thanks page, after the last page has stored the response
+
+19 requests a response; the answers are the 80 demo responses in turn. A request's latency is timed from
+when it was sent; a respondent that arrives while the others are still waiting is sent anyway (no
+coordinated omission).
+
+In the same run, as information and not as a target, the same schedule goes to a bare Django endpoint
+(``bench/baseline_app``: no middleware, one view that inserts a page's answers as one JSON row, under
+gunicorn with the options ``luotain serve`` uses): the floor of Django, gunicorn and the database on this
+machine. Only 127.0.0.1 is contacted; every phase ends by itself.
 """
 
 from __future__ import annotations
@@ -32,7 +39,6 @@ import argparse
 import contextlib
 import hashlib
 import http.client
-import itertools
 import json
 import os
 import signal
@@ -57,12 +63,12 @@ BIN = Path(sys.executable).parent
 TEMPLATE = ROOT / "src/luotain/questionnaire/templates/mll-kumppanikysely-2024.yaml"
 SLUG = "mll-2024"
 HOST = "127.0.0.1"  # the only host this benchmark talks to
+REPORT_FORMATS = ["html", "pdf", "pptx", "table"]
+
+Pages = list[tuple[str, dict[str, Any], list[tuple[str, str]]]]
 
 
-# ---------------------------------------------------------------------------------------------- the answers
-
-
-def page_bodies() -> list[list[tuple[str, dict[str, Any], list[tuple[str, str]]]]]:
+def page_bodies() -> list[Pages]:
     """Per demo response, per shown page: (section id, the page's answers, the form fields to post)."""
     from luotain.questionnaire import load_builtin
     from luotain.responses import visible_questions
@@ -72,7 +78,7 @@ def page_bodies() -> list[list[tuple[str, dict[str, Any], list[tuple[str, str]]]
     out = []
     for record in generate().records:
         shown = set(visible_questions(questionnaire, record.answers))
-        pages = []
+        pages: Pages = []
         for section in questionnaire.sections:
             if not any(q.id in shown for q in section.questions):
                 continue  # a page skipped by show_if is not posted
@@ -101,7 +107,7 @@ class FlowFailed(Exception):
 @dataclass
 class Sample:
     kind: str
-    start: float
+    sent: float  # perf_counter when sent
     seconds: float
 
 
@@ -110,17 +116,16 @@ class Tally:
     samples: list[Sample] = field(default_factory=list)
     completed: list[tuple[str, int]] = field(default_factory=list)  # (flow key, demo record index)
     failures: list[str] = field(default_factory=list)
-    reconnects: int = 0
+    started: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class Client:
-    """One respondent's browser: a keep-alive connection to 127.0.0.1 and a cookie jar."""
+class Browser:
+    """One respondent's browser: a keep-alive connection to 127.0.0.1, a cookie jar and an address."""
 
-    def __init__(self, port: int, tally: Tally, record: bool) -> None:
+    def __init__(self, port: int, address: str) -> None:
         self.port = port
-        self.tally = tally
-        self.record = record
+        self.address = address
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.samples: list[Sample] = []
@@ -128,42 +133,34 @@ class Client:
     def close(self) -> None:
         self.conn.close()
 
-    def new_browser(self, own_connection: bool) -> None:
-        """The next respondent: no cookies, and with ``own_connection`` a connection of its own (a
-        respondent's browser does not share its connection with the one before)."""
-        self.cookies.clear()
-        if own_connection:
-            self.conn.close()
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-
     def request(
         self, kind: str, method: str, path: str, fields: list[tuple[str, str]] | None = None
     ) -> http.client.HTTPResponse:
         body = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        headers = {"Host": f"{HOST}:{self.port}", "Referer": f"http://{HOST}:{self.port}{path}"}
+        headers = {
+            "Host": f"{HOST}:{self.port}",
+            "Referer": f"http://{HOST}:{self.port}{path}",
+            "X-Forwarded-For": self.address,
+        }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
-            start = time.perf_counter()
+            sent = time.perf_counter()
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection: reconnect and send again (page posts are
-                # idempotent: the same page saved twice, a submit returns the stored response).
+                # The server closed an idle keep-alive connection: as a browser, reconnect and send again
+                # (a page saved twice is the same page; a submit sent again returns the stored response).
                 self.conn.close()
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-                with self.tally.lock:
-                    self.tally.reconnects += 1
                 if attempt == 2:
                     raise
                 continue
-            seconds = time.perf_counter() - start
-            if self.record:
-                self.samples.append(Sample(kind, start, seconds))
+            self.samples.append(Sample(kind, sent, time.perf_counter() - sent))
             for header in response.msg.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)
@@ -175,20 +172,14 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def luotain_flow(
-    client: Client,
-    pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]],
-    browser: bool,
-    own_connection: bool = True,
-) -> str:
-    """One complete response; returns the draft's token."""
-    client.new_browser(own_connection)
+def luotain_flow(browser: Browser, pages: Pages) -> str:
+    """One complete response as a browser sends it; returns the draft's token."""
     start = f"/s/{SLUG}/"
-    r = client.request("start GET", "GET", start)
-    if r.status != 200 or "csrftoken" not in client.cookies:
+    r = browser.request("start GET", "GET", start)
+    if r.status != 200 or "csrftoken" not in browser.cookies:
         raise FlowFailed(f"start page: {r.status}")
-    csrf = [("csrfmiddlewaretoken", client.cookies["csrftoken"])]
-    r = client.request("start POST", "POST", start, csrf)
+    csrf = [("csrfmiddlewaretoken", browser.cookies["csrftoken"])]
+    r = browser.request("start POST", "POST", start, csrf)
     location = r.getheader("Location", "")
     if r.status != 302 or "/v/" not in location:
         raise FlowFailed(f"start post: {r.status} {location}")
@@ -198,88 +189,75 @@ def luotain_flow(
         url = f"{base}{number}/"
         if location != url:
             raise FlowFailed(f"page {number}: redirected to {location}")
-        if browser:
-            r = client.request("page GET", "GET", url)
-            if r.status != 200:
-                raise FlowFailed(f"page {number} GET: {r.status}")
+        r = browser.request("page GET", "GET", url)
+        if r.status != 200:
+            raise FlowFailed(f"page {number} GET: {r.status}")
         last = number == len(pages)
-        r = client.request(
+        r = browser.request(
             "submit POST" if last else "page POST", "POST", url, [*csrf, ("action", "next"), *fields]
         )
         location = r.getheader("Location", "")
         if r.status != 302:
-            raise FlowFailed(f"page {number} POST: {r.status} (a form error?)")
+            raise FlowFailed(f"page {number} POST: {r.status}")
     if not location.endswith("/kiitos/"):
         raise FlowFailed(f"after the last page: {location}")
-    if browser:
-        r = client.request("thanks GET", "GET", location)
-        if r.status != 200:
-            raise FlowFailed(f"thanks: {r.status}")
+    r = browser.request("thanks GET", "GET", location)
+    if r.status != 200:
+        raise FlowFailed(f"thanks: {r.status}")
     return token
 
 
-def baseline_flow(
-    client: Client,
-    pages: list[tuple[str, dict[str, Any], list[tuple[str, str]]]],
-    key: str,
-    own_connection: bool = True,
-) -> str:
-    """The same page bodies to the bare endpoint, one insert each."""
-    client.new_browser(own_connection)
-    for number, (_, _, fields) in enumerate(pages, start=1):
-        r = client.request("insert POST", "POST", "/insert/", [("flow", key), ("page", str(number)), *fields])
+def baseline_flow(browser: Browser, pages: Pages, key: str) -> str:
+    """As many requests to the bare endpoint as a Luotain flow makes (19): each page's answers inserted."""
+    bodies = [fields for _, _, fields in pages]
+    for n in range(2 * len(bodies) + 3):
+        fields = bodies[n % len(bodies)]
+        r = browser.request("insert POST", "POST", "/insert/", [("flow", key), ("page", str(n + 1)), *fields])
         if r.status != 200:
-            raise FlowFailed(f"baseline page {number}: {r.status}")
+            raise FlowFailed(f"baseline request {n + 1}: {r.status}")
     return key
 
 
-def run_clients(
-    port: int,
-    n_clients: int,
-    n_flows: int,
-    deadline: float,
-    flow: Callable[[Client, int], str],
-    record: bool,
+def address(i: int) -> str:
+    """An address of the respondent's own (10.0.0.0/8), for the server's rate limits."""
+    return f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+
+
+def open_load(
+    port: int, starts: list[float], flow: Callable[[Browser, int], str], first: int = 0
 ) -> tuple[Tally, float]:
-    """``n_flows`` flows over ``n_clients`` threads (fewer if the deadline passes); returns the tally and the
-    wall time from the first request to the last answer."""
+    """Respondent ``i`` arrives ``starts[i]`` seconds after the beginning, whatever the others are doing, and
+    runs ``flow`` in a thread of its own. Returns the tally and the wall time until the last one ended."""
     tally = Tally()
-    counter = itertools.count()
-    counter_lock = threading.Lock()
-    barrier = threading.Barrier(n_clients + 1)
+    begin = time.perf_counter()
 
-    def work() -> None:
-        client = Client(port, tally, record)
-        barrier.wait()
+    def respondent(i: int) -> None:
+        browser = Browser(port, address(first + i))
         try:
-            while time.monotonic() < deadline:
-                with counter_lock:
-                    i = next(counter)
-                if i >= n_flows:
-                    break
-                try:
-                    key = flow(client, i)
-                except (FlowFailed, OSError, http.client.HTTPException) as exc:
-                    with tally.lock:
-                        tally.failures.append(f"flow {i}: {exc!r}")
-                    client.close()
-                    client = Client(port, tally, record)
-                    continue
-                with tally.lock:
-                    tally.completed.append((key, i))
-        finally:
-            client.close()
+            key = flow(browser, first + i)
             with tally.lock:
-                tally.samples += client.samples
+                tally.completed.append((key, first + i))
+        except (FlowFailed, OSError, http.client.HTTPException) as exc:
+            with tally.lock:
+                tally.failures.append(f"respondent {first + i}: {exc!r}")
+        finally:
+            browser.close()
+            with tally.lock:
+                tally.samples += browser.samples
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(n_clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    return tally, time.perf_counter() - started
+    threads = []
+    for i, at in enumerate(starts):
+        wait = begin + at - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        thread = threading.Thread(target=respondent, args=(i,), daemon=True)
+        thread.start()
+        threads.append(thread)
+        with tally.lock:
+            tally.started += 1
+    for thread in threads:
+        thread.join(timeout=300)
+    return tally, time.perf_counter() - begin
 
 
 # ---------------------------------------------------------------------------------------------- the servers
@@ -291,20 +269,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def session_cpu_seconds(sid: int) -> float:
-    """User + system CPU time of every live process in session ``sid`` (the server's master and workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == sid:  # fields after the name: state ppid pgrp session ... utime(11) stime(12)
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
 @contextlib.contextmanager
 def server(command: list[str], env: dict[str, str], port: int, cwd: Path, log: Path) -> Iterator[int]:
     """Run ``command`` in its own session until /health/ answers; yields its pid, stops it afterwards."""
@@ -313,21 +277,21 @@ def server(command: list[str], env: dict[str, str], port: int, cwd: Path, log: P
             command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + 120
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{command[0]} exited with {proc.returncode}; see {log}")
                 try:
                     conn = http.client.HTTPConnection(HOST, port, timeout=5)
                     conn.request("GET", "/health/")
-                    if conn.getresponse().status == 200:
-                        conn.close()
-                        break
+                    ok = conn.getresponse().status == 200
                     conn.close()
+                    if ok:
+                        break
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{command[0]} did not answer /health/ in 90 s; see {log}")
+                    raise RuntimeError(f"{command[0]} did not answer /health/ in 120 s; see {log}")
                 time.sleep(0.2)
             yield proc.pid
         finally:
@@ -340,17 +304,21 @@ def server(command: list[str], env: dict[str, str], port: int, cwd: Path, log: P
                 proc.wait()
 
 
-def gunicorn_flags(args: argparse.Namespace, port: int) -> list[str]:
-    """The options of ``luotain serve`` (luotain.web.commands.serve), for the baseline."""
+def gunicorn_flags(port: int) -> list[str]:
+    """The options of ``luotain serve`` (luotain.web.server.gunicorn_options), for the baseline."""
+    from luotain.web.server import gunicorn_options
+
+    options = gunicorn_options(HOST, port, None, None)
     return [
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(args.workers),
-        "--threads", str(args.threads),
-        "--worker-class", "gthread",
-        "--timeout", "120",
-        "--graceful-timeout", "20",
+        "--bind", options["bind"],
+        "--workers", str(options["workers"]),
+        "--threads", str(options["threads"]),
+        "--worker-class", options["worker_class"],
+        "--timeout", str(options["timeout"]),
+        "--graceful-timeout", str(options["graceful_timeout"]),
         "--error-logfile", "-",
         "--log-level", "warning",
+        "--no-control-socket",
     ]  # fmt: skip
 
 
@@ -362,21 +330,17 @@ class Database:
     name: str  # "SQLite" or "PostgreSQL"
     luotain_url: str | None  # DATABASE_URL for luotain (None: SQLite in LUOTAIN_HOME/var)
     baseline_url: str
-    query: Callable[[str, str], list[tuple[Any, ...]]]  # (which: "luotain"|"baseline", sql) -> rows
-    # which -> a function listing the database server's processes serving it (none for SQLite)
-    pids: Callable[[str], Callable[[], list[int]]] = lambda which: list
+    query: Callable[[str, str, tuple[Any, ...]], list[tuple[Any, ...]]]  # (which, sql, params) -> rows
 
 
-def sqlite_database(home: Path, conn_max_age: int | None) -> Database:
+def sqlite_database(home: Path) -> Database:
     paths = {"luotain": home / "luotain/var/luotain.sqlite3", "baseline": home / "baseline.sqlite3"}
-    age = f"?conn_max_age={conn_max_age}" if conn_max_age is not None else ""
 
-    def query(which: str, sql: str) -> list[tuple[Any, ...]]:
-        with contextlib.closing(sqlite3.connect(paths[which])) as db:
-            return list(db.execute(sql).fetchall())
+    def query(which: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with contextlib.closing(sqlite3.connect(paths[which], timeout=30)) as db:
+            return list(db.execute(sql.replace("%s", "?"), params).fetchall())
 
-    luotain_url = f"sqlite:///{paths['luotain']}{age}" if age else None  # None: Luotain's own default
-    return Database("SQLite", luotain_url, f"sqlite:///{paths['baseline']}{age}", query)
+    return Database("SQLite", None, f"sqlite:///{paths['baseline']}", query)
 
 
 def postgres_database(server_url: str, suffix: str) -> tuple[Database, Callable[[], None]]:
@@ -388,17 +352,9 @@ def postgres_database(server_url: str, suffix: str) -> tuple[Database, Callable[
             db.execute(f'DROP DATABASE IF EXISTS "{name}"')
             db.execute(f'CREATE DATABASE "{name}"')
 
-    def query(which: str, sql: str) -> list[tuple[Any, ...]]:
+    def query(which: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with psycopg.connect(f"{server_url}/{names[which]}") as db:
-            return list(db.execute(sql).fetchall())  # type: ignore[arg-type]
-
-    def pids(which: str) -> Callable[[], list[int]]:
-        def backends() -> list[int]:
-            with psycopg.connect(f"{server_url}/postgres") as db:
-                rows = db.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (names[which],))
-                return [int(pid) for (pid,) in rows.fetchall()]
-
-        return backends
+            return list(db.execute(sql, params).fetchall())  # type: ignore[arg-type]
 
     def drop() -> None:
         with psycopg.connect(f"{server_url}/postgres", autocommit=True) as db:
@@ -407,10 +363,70 @@ def postgres_database(server_url: str, suffix: str) -> tuple[Database, Callable[
 
     return (
         Database(
-            "PostgreSQL", f"{server_url}/{names['luotain']}", f"{server_url}/{names['baseline']}", query, pids
+            "PostgreSQL", f"{server_url}/{names['luotain']}", f"{server_url}/{names['baseline']}", query
         ),
         drop,
     )
+
+
+# ---------------------------------------------------------------------------------------------- report jobs
+
+SUBMIT_REPORT = """
+from luotain.web import commands
+commands.setup()
+from luotain.web.backoffice import jobs
+from luotain.web.backoffice.models import Job
+from luotain.web.surveys.models import Survey
+job = jobs.submit(Job.Kind.REPORT, Survey.objects.get(slug=%r), formats=%r, language="fi")
+print(job.pk)
+"""
+
+
+class ReportJobs:
+    """Report jobs of the survey, one after another, on the queue worker that ``luotain serve`` runs beside
+    the site, for as long as the load runs: each asked for as the Reports page asks, then waited for."""
+
+    def __init__(self, db: Database, env: dict[str, str], cwd: Path) -> None:
+        self.db, self.env, self.cwd = db, env, cwd
+        self.stop = threading.Event()
+        self.done: list[float] = []  # seconds from asking to the files
+        self.failed: list[str] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ReportJobs:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=600)
+
+    def running(self) -> bool:
+        rows = self.db.query("luotain", "SELECT count(*) FROM backoffice_job WHERE status = %s", ("running",))
+        return bool(rows[0][0])
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            asked = time.perf_counter()
+            made = subprocess.run(  # noqa: S603 (our own code)
+                [sys.executable, "-c", SUBMIT_REPORT % (SLUG, REPORT_FORMATS)],
+                env=self.env, cwd=self.cwd, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if made.returncode != 0:
+                self.failed.append(made.stderr[-500:])
+                return
+            job_id = int(made.stdout.split()[-1])
+            while True:
+                (status,) = self.db.query(
+                    "luotain", "SELECT status FROM backoffice_job WHERE id = %s", (job_id,)
+                )[0]
+                if status in ("done", "failed"):
+                    break
+                time.sleep(0.2)
+            if status == "done":
+                self.done.append(time.perf_counter() - asked)
+            else:
+                self.failed.append(f"job {job_id} failed")
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -436,148 +452,66 @@ def latency(samples: list[Sample]) -> dict[str, float]:
 
 
 @dataclass
-class Round:
-    """One timed stretch of one target: --responses flows by --clients clients."""
-
-    wall: float
-    requests: int
-    flows: int
-    latency: dict[str, float]
-    server_cpu: float  # the server's processes (gunicorn master and workers; Luotain's queue worker)
-    client_cpu: float  # this process
-    db_cpu: float  # PostgreSQL backends serving the target's database (0 for SQLite: it is in the server)
-    other_cpu: float  # everything else the machine did meanwhile (other people's work on a shared machine)
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.wall
-
-    @property
-    def flows_per_s(self) -> float:
-        return self.flows / self.wall
-
-
-@dataclass
-class Result:
+class Phase:
     target: str
     database: str
-    rounds: list[Round] = field(default_factory=list)
-    samples: list[Sample] = field(default_factory=list)
-    completed: list[tuple[str, int]] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    reconnects: int = 0
-    rows_expected: int = 0
-    rows_stored: int = 0
-    row_problems: list[str] = field(default_factory=list)
-
-    def median(self, what: Callable[[Round], float]) -> float:
-        return statistics.median(what(r) for r in self.rounds)
+    phase: str  # "sustained" or "burst"
+    respondents: int
+    wall: float
+    tally: Tally
+    reports: int = 0  # report jobs finished during the phase
+    report_seconds: list[float] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
-        return self.median(lambda r: r.rps)
-
-    @property
-    def flows_per_s(self) -> float:
-        return self.median(lambda r: r.flows_per_s)
-
-    @property
-    def p99(self) -> float:
-        return self.median(lambda r: r.latency["p99"])
-
-    @property
-    def cpu_ms(self) -> float:
-        """CPU a request costs the server and its database (all rounds): unlike requests/s, this does not
-        change when other work shares the machine."""
-        return 1000 * sum(r.server_cpu + r.db_cpu for r in self.rounds) / sum(r.requests for r in self.rounds)
+        """Requests answered a second, from the first request sent to the last one answered."""
+        if not self.tally.samples:
+            return 0.0
+        first = min(s.sent for s in self.tally.samples)
+        last = max(s.sent + s.seconds for s in self.tally.samples)
+        return len(self.tally.samples) / (last - first)
 
     def figures(self) -> dict[str, Any]:
         return {
             "target": self.target,
             "database": self.database,
+            "phase": self.phase,
+            "respondents": self.respondents,
+            "completed": len(self.tally.completed),
+            "failures": self.tally.failures,
+            "requests": len(self.tally.samples),
             "requests_per_s": self.rps,
-            "responses_per_s": self.flows_per_s,
-            "p50_ms": self.median(lambda r: r.latency["p50"]),
-            "p95_ms": self.median(lambda r: r.latency["p95"]),
-            "p99_ms": self.p99,
-            "cpu_ms_per_request": self.cpu_ms,
-            "all_requests": latency(self.samples),
-            "by_kind": {k: latency([s for s in self.samples if s.kind == k]) for k in self.kinds()},
-            "rounds": [
-                {**r.__dict__, "requests_per_s": r.rps, "responses_per_s": r.flows_per_s} for r in self.rounds
-            ],
-            "failures": self.failures,
-            "reconnects": self.reconnects,
-            "rows_expected": self.rows_expected,
-            "rows_stored": self.rows_stored,
-            "row_problems": self.row_problems,
+            "latency_ms": latency(self.tally.samples),
+            "by_kind": {
+                k: latency([s for s in self.tally.samples if s.kind == k])
+                for k in sorted({s.kind for s in self.tally.samples})
+            },
+            "reports_during": self.reports,
+            "report_seconds": self.report_seconds,
         }
 
-    def kinds(self) -> list[str]:
-        return sorted({s.kind for s in self.samples})
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return out
-
-
-def timed_round(
-    port: int,
-    sid: int,
-    args: argparse.Namespace,
-    flow: Callable[[Client, int], str],
-    db_pids: Callable[[], list[int]],
-) -> tuple[Round, Tally]:
-    deadline = time.monotonic() + args.max_seconds
-    pids = db_pids()
-    db0 = process_cpu_seconds(pids)
-    cpu0, client0, busy0 = session_cpu_seconds(sid), time.process_time(), machine_busy_seconds()
-    tally, wall = run_clients(port, args.clients, args.responses, deadline, flow, record=True)
-    server_cpu, client_cpu = session_cpu_seconds(sid) - cpu0, time.process_time() - client0
-    busy = machine_busy_seconds() - busy0
-    db1 = process_cpu_seconds(sorted(set(pids) | set(db_pids())))
-    db_cpu = sum(v - db0.get(pid, 0.0) for pid, v in db1.items())
-    return (
-        Round(
-            wall=wall,
-            requests=len(tally.samples),
-            flows=len(tally.completed),
-            latency=latency(tally.samples),
-            server_cpu=server_cpu,
-            client_cpu=client_cpu,
-            db_cpu=db_cpu,
-            other_cpu=max(0.0, busy - server_cpu - client_cpu - db_cpu),
-        ),
-        tally,
-    )
+    def line(self) -> str:
+        lat = latency(self.tally.samples)
+        extra = f"; {self.reports} report jobs finished meanwhile" if self.target == "luotain" else ""
+        return (
+            f"  {self.phase:9} {self.target:8}: {len(self.tally.completed)}/{self.respondents} respondents "
+            f"completed, {len(self.tally.samples)} requests, {self.rps:.1f} requests/s; p50 {lat['p50']:.1f} "
+            f"p95 {lat['p95']:.1f} p99 {lat['p99']:.1f} max {lat['max']:.1f} ms{extra}"
+        )
 
 
 def check_luotain_rows(
-    db: Database, completed: list[tuple[str, int]], bodies: list[Any], started_flows: int
-) -> tuple[int, int, list[str]]:
-    """Every completed flow stored exactly one response, with the answers sent; nothing else was stored."""
+    db: Database, completed: list[tuple[str, int]], bodies: list[Pages], started: int
+) -> list[str]:
+    """Every completed flow stored exactly one response with the answers sent; nothing else was stored."""
     expected = {hashlib.sha256(token.encode()).hexdigest(): i for token, i in completed}
     rows = db.query(
         "luotain",
         "SELECT d.token_hash, r.answers FROM collect_response r JOIN collect_draft d ON d.id = r.draft_id",
+        (),
     )
-    total = db.query("luotain", "SELECT count(*) FROM collect_response")[0][0]
-    drafts = db.query("luotain", "SELECT count(*) FROM collect_draft")[0][0]
+    web = db.query("luotain", "SELECT count(*) FROM collect_response WHERE source = %s", ("web",))[0][0]
+    drafts = db.query("luotain", "SELECT count(*) FROM collect_draft", ())[0][0]
     problems = []
     seen: dict[str, int] = {}
     for token_hash, stored_answers in rows:
@@ -598,232 +532,189 @@ def check_luotain_rows(
     doubled = [h for h, n in seen.items() if n > 1]
     if doubled:
         problems.append(f"{len(doubled)} flows stored more than one response")
-    if total != len(rows):
-        problems.append(f"{total - len(rows)} responses without a draft")
-    if drafts != started_flows:
-        problems.append(f"{drafts} drafts for {started_flows} started flows")
-    return len(expected), total, problems
-
-
-def check_baseline_rows(
-    db: Database, completed: list[tuple[str, int]], bodies: list[Any]
-) -> tuple[int, int, list[str]]:
-    expected = {(key, n + 1) for key, i in completed for n in range(len(bodies[i % len(bodies)]))}
-    rows = db.query("baseline", "SELECT flow, page FROM baseline_app_pageanswers")
-    stored = [(flow, int(page)) for flow, page in rows]
-    problems = []
-    if len(set(stored)) != len(stored):
-        problems.append(f"{len(stored) - len(set(stored))} duplicate rows")
-    if set(stored) != expected:
-        problems.append(
-            f"{len(expected - set(stored))} posts not stored, {len(set(stored) - expected)} unexpected"
-        )
-    return len(expected), len(stored), problems
+    if web != len(rows):
+        problems.append(f"{web - len(rows)} web responses without a draft")
+    if drafts != started:
+        problems.append(f"{drafts} drafts for {started} started flows")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------- one database
 
 
-@dataclass
-class Target:
-    result: Result
-    command: list[str]
-    env: dict[str, str]
-    cwd: Path
-    port: int
-    flow: Callable[[Client, int], str]
-    db_pids: Callable[[], list[int]]
+def schedule(rate: float, seconds: float) -> list[float]:
+    """Start times: evenly spread, ``rate`` a second for ``seconds``."""
+    return [i / rate for i in range(int(rate * seconds))]
 
 
-def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: list[Any]) -> list[Result]:
-    """Both servers up at once; timed rounds alternate between them (L B, B L, L B, ...), so that whatever
-    else the machine does falls on both alike."""
-    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LUOTAIN_HOME")}
-    # SQLite: both servers queue their writers on a lock file (luotain.web.sqlite), or neither does.
-    base_env["LUOTAIN_SQLITE_WRITER_LOCK"] = "1" if args.writer_lock == "on" else "0"
+def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: list[Pages]) -> list[Phase]:
+    base_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("LUOTAIN_", "DATABASE_URL", "DJANGO_"))
+    }
     logs = home / "logs"
     logs.mkdir(exist_ok=True)
+    requests_per_flow = 2 * len(bodies[0]) + 3
+    flows_per_s = args.rate / requests_per_flow
 
-    # Luotain: a fresh home (SQLite) or database, the 2024 survey, `luotain serve`.
-    env = {**base_env, "LUOTAIN_HOME": str(home / "luotain"), "LUOTAIN_DEBUG": "0"}
-    # The rate limits stay on (their cost is part of a request), but every respondent here comes from one
-    # address: the per-client limits are raised; the per-link limit is kept.
-    env |= {"LUOTAIN_RATE_START_CLIENT": "1000000/min", "LUOTAIN_RATE_PAGE_CLIENT": "1000000/min"}
+    # Luotain: a fresh home (SQLite) or database, the 2024 survey with its 80 demo answers (for the report
+    # jobs), `luotain serve` with its defaults and its queue worker beside it.
+    env = {**base_env, "LUOTAIN_HOME": str(home / "luotain"), "LUOTAIN_TRUSTED_PROXIES": "1"}
     if db.luotain_url:
         env["DATABASE_URL"] = db.luotain_url
     (home / "luotain").mkdir(exist_ok=True)
-    subprocess.run(  # noqa: S603
-        [str(BIN / "luotain"), "create-survey", str(TEMPLATE), "--slug", SLUG],
-        env=env, cwd=home / "luotain", check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    port = free_port()
-    command = [str(BIN / "luotain"), "serve", "--host", HOST, "--port", str(port)]
-    command += ["--workers", str(args.workers), "--threads", str(args.threads)]
-    started = itertools.count()
+    luotain = str(BIN / "luotain")
+    subprocess.run(
+        [luotain, "create-survey", str(TEMPLATE), "--slug", SLUG],
+        env=env,
+        cwd=home / "luotain",
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # noqa: S603, E501
+    from luotain.questionnaire import load_builtin
+    from luotain.responses import to_csv_text
+    from luotain.responses.demo import generate
 
-    def flow(client: Client, i: int) -> str:
-        next(started)
-        return luotain_flow(client, bodies[i % len(bodies)], args.browser, args.connection == "respondent")
-
-    luotain = Target(
-        Result("luotain", db.name), command, env, home / "luotain", port, flow, db.pids("luotain")
+    demo_csv = home / "demo.csv"
+    demo_csv.write_text(
+        to_csv_text(load_builtin("mll-kumppanikysely-2024"), generate().records), encoding="utf-8"
     )
+    subprocess.run(
+        [luotain, "import-responses", str(demo_csv), "--survey", SLUG],
+        env=env,
+        cwd=home / "luotain",
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # noqa: S603, E501
+    port = free_port()
+    command = [luotain, "serve", "--host", HOST, "--port", str(port)]
 
     # The baseline: the bare Django project, migrated, under gunicorn with the same options.
-    env = {**base_env, "BASELINE_DATABASE_URL": db.baseline_url, "PYTHONPATH": str(HERE)}
-    env["DJANGO_SETTINGS_MODULE"] = "baseline_app.settings"
+    base = {
+        **base_env,
+        "BASELINE_DATABASE_URL": db.baseline_url,
+        "PYTHONPATH": str(HERE),
+        "DJANGO_SETTINGS_MODULE": "baseline_app.settings",
+    }  # noqa: E501
     subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=env, cwd=HERE, check=True
-    )
-    port = free_port()
-    command = [str(BIN / "gunicorn"), *gunicorn_flags(args, port), "baseline_app.wsgi:application"]
-    serial = itertools.count()
+        [sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=base, cwd=HERE, check=True
+    )  # noqa: S603
+    base_port = free_port()
+    base_command = [str(BIN / "gunicorn"), *gunicorn_flags(base_port), "baseline_app.wsgi:application"]
 
-    def base_flow(client: Client, i: int) -> str:
-        return baseline_flow(
-            client, bodies[i % len(bodies)], f"f{i}-{next(serial)}", args.connection == "respondent"
-        )
+    def flow(browser: Browser, i: int) -> str:
+        return luotain_flow(browser, bodies[i % len(bodies)])
 
-    baseline = Target(Result("baseline", db.name), command, env, HERE, port, base_flow, db.pids("baseline"))
+    def base_flow(browser: Browser, i: int) -> str:
+        return baseline_flow(browser, bodies[i % len(bodies)], f"f{i}")
 
     print(
-        f"[{db.name}] luotain serve on {HOST}:{luotain.port}, the baseline on {HOST}:{baseline.port}; "
-        f"{args.workers} workers × {args.threads} threads each",
+        f"[{db.name}] luotain serve on {HOST}:{port} (its defaults), the baseline on {HOST}:{base_port}",
         flush=True,
     )
+    phases: list[Phase] = []
+    started = 0
     with contextlib.ExitStack() as stack:
-        sids = {}
-        for t in (luotain, baseline):
-            log = logs / f"{t.result.target}.log"
-            sids[t.result.target] = stack.enter_context(server(t.command, t.env, t.port, t.cwd, log))
-        for t in (luotain, baseline):  # warm-up, untimed: imports, connections, caches
-            deadline = time.monotonic() + args.max_seconds
-            warm, _ = run_clients(t.port, args.clients, args.warmup * args.clients, deadline, t.flow, False)
-            t.result.completed += warm.completed
-            t.result.failures += warm.failures
-            t.result.reconnects += warm.reconnects
-        for n in range(args.rounds):
-            order = (luotain, baseline) if n % 2 == 0 else (baseline, luotain)
-            for t in order:
-                one, tally = timed_round(t.port, sids[t.result.target], args, t.flow, t.db_pids)
-                t.result.rounds.append(one)
-                t.result.samples += tally.samples
-                t.result.completed += tally.completed
-                t.result.failures += tally.failures
-                t.result.reconnects += tally.reconnects
-                lat = one.latency
-                print(
-                    f"  round {n + 1} {t.result.target:8}: {one.rps:6.0f} requests/s, {one.flows_per_s:5.1f} "
-                    f"responses/s; p50 {lat['p50']:5.1f} p95 {lat['p95']:5.1f} p99 {lat['p99']:6.1f} max "
-                    f"{lat['max']:6.1f} ms; CPU s: server {one.server_cpu:.1f}, db {one.db_cpu:.1f}, "
-                    f"client {one.client_cpu:.1f}, other {one.other_cpu:.1f} in {one.wall:.1f} s",
-                    flush=True,
-                )
-    r = luotain.result
-    # The servers are stopped: count what they stored.
-    r.rows_expected, r.rows_stored, r.row_problems = check_luotain_rows(
-        db, r.completed, bodies, next(started)
-    )
-    b = baseline.result
-    keyed = [(key, int(key[1:].split("-")[0])) for key, _ in b.completed]
-    b.rows_expected, b.rows_stored, b.row_problems = check_baseline_rows(db, keyed, bodies)
-    for t in (r, b):
-        report_one(t)
-    return [r, b]
+        stack.enter_context(server(command, env, port, home / "luotain", logs / "luotain.log"))
+        stack.enter_context(server(base_command, base, base_port, HERE, logs / "baseline.log"))
+        # Warm-up, untimed: every worker imports, connects and parses the questionnaire.
+        warm, _ = open_load(port, schedule(4, 5), flow, first=10**6)
+        started += warm.started
+        if warm.failures:
+            print(f"  warm-up failures: {warm.failures[:3]}", flush=True)
+        open_load(base_port, schedule(4, 5), base_flow, first=10**6)
 
+        # Sustained: the rate, with report jobs running one after another on the queue worker.
+        with ReportJobs(db, env, home / "luotain") as reports:
+            deadline = time.monotonic() + 60
+            while not reports.running() and time.monotonic() < deadline:
+                time.sleep(0.1)  # the load starts once the first report job runs
+            before = len(reports.done)
+            tally, wall = open_load(port, schedule(flows_per_s, args.seconds), flow)
+            finished = reports.done[before:]
+        started += tally.started
+        sustained = Phase(
+            "luotain", db.name, "sustained", tally.started, wall, tally, len(finished), finished
+        )
+        if reports.failed:
+            sustained.tally.failures += [f"report job: {f}" for f in reports.failed]
+        phases.append(sustained)
+        print(sustained.line(), flush=True)
+        tally, wall = open_load(base_port, schedule(flows_per_s, args.seconds), base_flow)
+        phases.append(Phase("baseline", db.name, "sustained", tally.started, wall, tally))
+        print(phases[-1].line(), flush=True)
 
-def report_one(r: Result) -> None:
-    lat = latency(r.samples)
+        # Burst: every respondent starts within a few seconds.
+        burst_starts = schedule(args.burst / args.burst_seconds, args.burst_seconds)
+        tally, wall = open_load(port, burst_starts, flow, first=2 * 10**6)
+        started += tally.started
+        phases.append(Phase("luotain", db.name, "burst", tally.started, wall, tally))
+        print(phases[-1].line(), flush=True)
+        tally, wall = open_load(base_port, burst_starts, base_flow, first=2 * 10**6)
+        phases.append(Phase("baseline", db.name, "burst", tally.started, wall, tally))
+        print(phases[-1].line(), flush=True)
+
+    completed = [c for p in phases if p.target == "luotain" for c in p.tally.completed] + warm.completed
+    problems = check_luotain_rows(db, completed, bodies, started)
+    for p in phases:
+        if p.target == "luotain":
+            p.tally.failures += problems if p.phase == "burst" else []
     print(
-        f"[{r.database}] {r.target}: median of {len(r.rounds)} rounds {r.rps:.0f} requests/s, "
-        f"{r.flows_per_s:.1f} responses/s, p99 {r.p99:.1f} ms; all {lat['n']} requests: "
-        f"p50 {lat['p50']:.1f}, p95 {lat['p95']:.1f}, p99 {lat['p99']:.1f}, max {lat['max']:.1f} ms",
+        f"  rows: {len(completed)} completed flows; {'every one stored once, as sent' if not problems else problems}",
         flush=True,
     )
-    for kind in r.kinds():
-        k = latency([s for s in r.samples if s.kind == kind])
-        print(
-            f"    {kind:12} n={k['n']:6}  p50 {k['p50']:6.1f}  p95 {k['p95']:6.1f}  p99 {k['p99']:6.1f}  "
-            f"max {k['max']:6.1f} ms"
-        )
-    print(
-        f"  rows: expected {r.rows_expected}, stored {r.rows_stored}; reconnects {r.reconnects}", flush=True
-    )
-    for problem in r.failures[:10] + r.row_problems:
-        print(f"  PROBLEM: {problem}", flush=True)
+    return phases
 
 
-def summary(results: list[Result], args: argparse.Namespace) -> bool:
+def verdict(phases: list[Phase], args: argparse.Namespace) -> bool:
     ok = True
     print(
-        "\n| database | target | requests/s | responses/s | p50 ms | p95 ms | p99 ms | p99 ms, all requests "
-        "| max ms | CPU ms a request | rows expected / stored |"
+        "\n| database | phase | target | respondents completed | requests/s | p50 ms | p95 ms | p99 ms | max ms |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in results:
-        f = r.figures()
-        every = f["all_requests"]
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for p in phases:
+        lat = latency(p.tally.samples)
         print(
-            f"| {r.database} | {r.target} | {f['requests_per_s']:.0f} | {f['responses_per_s']:.1f} "
-            f"| {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | {f['p99_ms']:.1f} | {every['p99']:.1f} "
-            f"| {every['max']:.1f} | {r.cpu_ms:.2f} | {r.rows_expected} / {r.rows_stored} |"
+            f"| {p.database} | {p.phase} | {p.target} | {len(p.tally.completed)} / {p.respondents} | {p.rps:.1f} "
+            f"| {lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} |"
         )
-    print("(medians of the rounds; 'all requests': every timed request of every round pooled)\n")
-    for database in dict.fromkeys(r.database for r in results):
-        lu = next(r for r in results if r.database == database and r.target == "luotain")
-        base = next(r for r in results if r.database == database and r.target == "baseline")
-        ratios = [a.rps / b.rps for a, b in zip(lu.rounds, base.rounds, strict=True)]
-        ratio = lu.rps / base.rps
-        met = ratio >= args.min_ratio and lu.p99 <= args.max_p99
-        clean = not (lu.failures or base.failures or lu.row_problems or base.row_problems)
-        ok = ok and met and clean
+    print()
+    for database in dict.fromkeys(p.database for p in phases):
+        sustained = next(
+            p for p in phases if p.database == database and p.phase == "sustained" and p.target == "luotain"
+        )
+        burst = next(
+            p for p in phases if p.database == database and p.phase == "burst" and p.target == "luotain"
+        )
+        lat = latency(sustained.tally.samples)
+        rate_met = sustained.rps >= 0.95 * args.rate and not sustained.tally.failures
+        p99_met = lat["p99"] <= args.max_p99
+        reports_met = sustained.reports >= 1
+        burst_met = len(burst.tally.completed) == burst.respondents and not burst.tally.failures
+        met = rate_met and p99_met and reports_met and burst_met
+        ok = ok and met
         print(
-            f"{database}: {lu.rps:.0f} vs the baseline's {base.rps:.0f} requests/s = {ratio:.2f}× (rounds "
-            f"{min(ratios):.2f}–{max(ratios):.2f}; target ≥ {args.min_ratio}), p99 {lu.p99:.1f} ms (target ≤ "
-            f"{args.max_p99}): {'met' if met else 'NOT met'}; rows: "
-            f"{'every one stored once, as sent' if clean else 'PROBLEMS (see above)'}"
+            f"{database}: sustained {sustained.rps:.1f} requests/s (target {args.rate}), p99 {lat['p99']:.1f} ms "
+            f"(target ≤ {args.max_p99:g}), {sustained.reports} report jobs finished meanwhile "
+            f"({', '.join(f'{s:.1f} s' for s in sustained.report_seconds)}); burst "
+            f"{len(burst.tally.completed)}/{burst.respondents} completed, p99 {latency(burst.tally.samples)['p99']:.1f} ms; "
+            f"stored once each: {'yes' if not burst.tally.failures else 'NO'}: "
+            f"{'met' if met else 'NOT met'}"
         )
-        print(
-            f"  CPU a request (server and database): {lu.cpu_ms:.2f} ms vs the baseline's {base.cpu_ms:.2f} "
-            f"ms: {base.cpu_ms / lu.cpu_ms:.2f}× the baseline's throughput where CPU is what runs out"
-        )
+        for p in (sustained, burst):
+            for failure in p.tally.failures[:10]:
+                print(f"  PROBLEM ({p.phase}): {failure}")
     return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--responses", type=int, default=200, help="complete responses in each timed round")
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of each target, alternating")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed responses per client first")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--browser", action="store_true", help="also GET every page and the thanks page")
+    parser.add_argument("--rate", type=float, default=100, help="page requests a second, sustained")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the sustained load lasts")
+    parser.add_argument("--max-p99", type=float, default=300.0, help="ms, the sustained load's p99 target")
+    parser.add_argument("--burst", type=int, default=200, help="respondents in the burst")
+    parser.add_argument("--burst-seconds", type=float, default=10, help="within which the burst starts")
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument(
-        "--sqlite-conn-max-age",
-        type=int,
-        help="SQLite: persistent connections (CONN_MAX_AGE) for both servers; default: Luotain's settings",
-    )
-    parser.add_argument(
-        "--writer-lock",
-        choices=["on", "off"],
-        default="on",
-        help="SQLite: writers of both servers queue on a lock file (luotain.web.sqlite, Luotain's default)",
-    )
-    parser.add_argument(
-        "--connection",
-        choices=["respondent", "client"],
-        default="respondent",
-        help="a keep-alive connection per respondent (a new one for each response, as each respondent has "
-        "a browser of their own) or per client thread for the whole round (before 2026-11-30)",
-    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument(
-        "--max-seconds", type=float, default=300, help="per target: stop starting flows after"
-    )
-    parser.add_argument("--min-ratio", type=float, default=0.6)
-    parser.add_argument("--max-p99", type=float, default=50.0)
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args()
     if urllib.parse.urlsplit(args.postgres).hostname not in ("127.0.0.1", "localhost"):
@@ -832,34 +723,30 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     bodies = page_bodies()
     print(
-        f"{os.cpu_count()} cores; {args.clients} clients; {args.responses} responses "
-        f"(+{args.warmup} per client untimed) per target; {len(bodies[0])} pages a response"
-        + ("; browser mode (GETs too)" if args.browser else "")
-        + f"; a connection per {args.connection}",
+        f"{os.cpu_count()} cores; sustained {args.rate:g} requests/s for {args.seconds:g} s with report jobs; "
+        f"burst {args.burst} respondents within {args.burst_seconds:g} s; {2 * len(bodies[0]) + 3} requests "
+        "a response",
         flush=True,
     )
-    results: list[Result] = []
+    phases: list[Phase] = []
     for which in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="luotain-load-") as tmp:
             home = Path(tmp)
             if which == "sqlite":
-                results += bench_database(sqlite_database(home, args.sqlite_conn_max_age), home, args, bodies)
+                phases += bench_database(sqlite_database(home), home, args, bodies)
             elif which == "postgres":
                 db, drop = postgres_database(args.postgres, f"{os.getpid()}")
                 try:
-                    results += bench_database(db, home, args, bodies)
+                    phases += bench_database(db, home, args, bodies)
                 finally:
                     drop()
             else:
                 parser.error(f"unknown database {which}")
-    ok = summary(results, args)
+    ok = verdict(phases, args)
     if args.json:
         args.json.write_text(
             json.dumps(
-                {
-                    "args": {k: str(v) for k, v in vars(args).items()},
-                    "results": [r.figures() for r in results],
-                },
+                {"args": {k: str(v) for k, v in vars(args).items()}, "phases": [p.figures() for p in phases]},
                 indent=2,
             )
         )

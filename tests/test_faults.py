@@ -14,9 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError
 
-from luotain.web.collect import services, statements
+from luotain.web.collect import services
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
@@ -49,15 +49,7 @@ def test_database_down_during_the_submit_keeps_everything_and_stores_nothing(cli
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    insert = statements.insert
-
-    def insert_or_down(obj, **kwargs):  # the response's insert fails; nothing else does
-        if isinstance(obj, Response):
-            down()
-        return insert(obj, **kwargs)
-
-    monkeypatch.setattr(statements, "insert", insert_or_down)
-    monkeypatch.setattr(statements, "submit_in_one", down)  # PostgreSQL's one-statement submit
+    monkeypatch.setattr(Response, "save", down)  # the response's insert fails; nothing else does
     r = client.post(base + "4/", LAST_PAGE)
     html = r.content.decode()
     assert r.status_code == 503 and r["Retry-After"] == "30"
@@ -169,27 +161,3 @@ def test_server_killed_between_pages_then_concurrent_submits(tmp_path):
         rows = db.execute("SELECT answers FROM collect_response").fetchall()
     assert len(rows) == 1  # eight concurrent submits through one link: one response
     assert '"role": "johto"' in rows[0][0] and '"organisation": "kunta:091"' in rows[0][0]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_failed_first_read_on_a_usable_connection_is_not_run_again(client, small, monkeypatch):
-    """Only a connection that is gone makes the first read run again (statements._read_first); any other
-    error of it (a timeout, a lock) reaches the respondent as the try-again page, and is not repeated."""
-    seed_registry()
-    create_survey(small, "pieni")
-    base = begin(client)
-    client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "johto"})
-    reads = []
-
-    def timed_out(sql, params, db):
-        reads.append(sql)
-        raise OperationalError("canceling statement due to statement timeout")
-
-    monkeypatch.setattr(statements, "_fetch_one", timed_out)
-    close_old_connections()  # as a server does when a request starts (Django's test client does not)
-    assert not connection.health_check_done
-    r = client.post(base + "2/", {"action": "next", "organisation": "hva:05"})
-    assert r.status_code == 503 and "Yritä hetken päästä uudelleen" in r.content.decode()
-    assert len(reads) == 1
-    monkeypatch.undo()
-    assert Draft.objects.get().answers["org_type"] == "hyvinvointialue"

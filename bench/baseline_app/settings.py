@@ -27,15 +27,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    if env.bool("LUOTAIN_SQLITE_WRITER_LOCK", default=True):  # as Luotain: writers queue on a lock file
-        DATABASES["default"]["ENGINE"] = "luotain.web.sqlite"
 # Persistent connections on both databases, as Luotain's defaults (a conn_max_age in the URL wins).
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # as Luotain
-    _prepare = env.int("LUOTAIN_PG_PREPARE_THRESHOLD", default=5)
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _prepare if _prepare > 0 else None)
 
 LOGGING = {
     "version": 1,

@@ -12,9 +12,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import middleware as auth_middleware
-from django.contrib.messages import middleware as messages_middleware
-from django.contrib.sessions import middleware as sessions_middleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -39,40 +36,6 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
-
-
-# The respondent pages (answering, opting out). They keep no session, have no signed-in user and show no
-# flash messages: their state is the answering link and a signed cookie. Django's session, authentication and
-# messages middleware do nothing for them but cost a share of every page post (docs/performance.md, "Load"),
-# so the three below skip them there and work as Django's everywhere else (the back office, the admin).
-RESPONDENT_PATHS = ("/s/",)
-
-
-def is_respondent_page(request: HttpRequest) -> bool:
-    return request.path_info.startswith(RESPONDENT_PATHS)
-
-
-class SessionMiddleware(sessions_middleware.SessionMiddleware):
-    def process_request(self, request: HttpRequest) -> None:
-        if not is_respondent_page(request):
-            super().process_request(request)
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if not hasattr(request, "session"):
-            return response
-        return super().process_response(request, response)  # type: ignore[no-any-return]
-
-
-class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    def process_request(self, request: HttpRequest) -> None:
-        if not is_respondent_page(request):
-            super().process_request(request)
-
-
-class MessageMiddleware(messages_middleware.MessageMiddleware):
-    def process_request(self, request: HttpRequest) -> None:
-        if not is_respondent_page(request):
-            super().process_request(request)
 
 
 class SecurityHeadersMiddleware:

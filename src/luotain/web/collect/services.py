@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -11,15 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
-from luotain.web.partners.models import District
+from luotain.web.partners.models import District, Organisation
 from luotain.web.surveys.models import Survey
 
-from . import statements
 from .models import Draft, Response
 
 TOKEN_BYTES = 24  # 192 bits
@@ -53,7 +52,7 @@ def org_kind_lookup() -> OrgKindLookup:
 
     def kind(code: str) -> str | None:
         if code not in kinds:
-            kinds[code] = statements.organisation_kind(code)
+            kinds[code] = Organisation.objects.filter(code=code).values_list("kind", flat=True).first()
         return kinds[code]
 
     return kind
@@ -74,9 +73,14 @@ def start_draft(survey: Survey, district: District | None = None) -> tuple[Draft
     """A new draft and the secret token of its link (only the token's hash is stored)."""
     require_open(survey)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    draft = Draft(survey=survey, token_hash=hash_token(token), district=district)
-    statements.insert(draft)
+    draft = Draft.objects.create(survey=survey, token_hash=hash_token(token), district=district)
     return draft, token
+
+
+def respondent_survey(slug: str) -> Survey | None:
+    """The survey ``slug`` as the respondent pages read it: without its stored questionnaire and file
+    (``Survey.questionnaire`` finds the parsed questionnaire by the definition's hash)."""
+    return Survey.objects.defer(*Survey.HEAVY_FIELDS).filter(slug=slug).first()
 
 
 def find_link(slug: str, token: str) -> Draft | None:
@@ -86,7 +90,11 @@ def find_link(slug: str, token: str) -> Draft | None:
     about the hash, not the token (docs/security.md)."""
     if not token or len(token) > 100:
         return None
-    return statements.draft_of_link(slug, hash_token(token))
+    return _drafts().filter(survey__slug=slug, token_hash=hash_token(token)).first()
+
+
+def _drafts() -> QuerySet[Draft]:
+    return Draft.objects.select_related("survey").defer(*(f"survey__{f}" for f in Survey.HEAVY_FIELDS))
 
 
 def mark_opened(draft: Draft) -> None:
@@ -106,58 +114,49 @@ def save_page(draft: Draft, section: Section, values: dict[str, Any], page: int)
     """Replace the answers of one section's questions with ``values`` and remember ``page``, where the
     answering link resumes (the page the respondent was sent to). One UPDATE, which also records when the
     draft was first opened if a page was posted before any was shown (a page posted from a stale tab)."""
-    statements.update_draft(draft, _put_page(draft, section, values, page))
+    draft.save(update_fields=_put_page(draft, section, values, page))
 
 
 def _put_page(draft: Draft, section: Section, values: dict[str, Any], page: int) -> list[str]:
     """Put one page's answers into ``draft`` (and ``page``, where the link resumes); the fields to write."""
     draft.answers = page_answers(draft.answers, section, values)
     draft.page = page
-    fields = ["answers", "page"]
+    fields = ["answers", "page", "updated_at"]
     if draft.opened_at is None:
         draft.opened_at = timezone.now()
         fields.append("opened_at")
     return fields
 
 
-def submit_response(
-    draft_id: int,
-    last_page: tuple[Section, dict[str, Any], int] | None = None,
-    *,
-    seen: Draft | None = None,
-) -> Response:
-    """Store the draft's answers as exactly one response, atomically.
+@transaction.atomic
+def submit_response(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None = None) -> Response:
+    """Store the draft's answers as exactly one response, in one transaction.
 
     ``last_page``: the answers of the page sent with the submit (section, values, page number), written
-    into the draft with its submission, atomically; if the submit fails they are not kept (save them with
-    ``save_page`` then, as the view does when answers are missing).
+    into the draft with its submission; if the submit fails they are not kept (save them with ``save_page``
+    then, as the view does when answers are missing).
 
-    ``seen``: the draft as this request read it. On PostgreSQL its answers (with ``last_page``) are checked
-    and stored by one statement that marks the draft submitted only if it was not, and inserts the response
-    only then (``statements.submit_in_one``): no transaction, no row lock. Elsewhere, or when that statement
-    finds the draft submitted already, the draft's row is locked and read again in a transaction.
-
-    Submitting the same draft again (a double click, a resent form, two tabs) returns the response already
-    stored. Raises IncompleteResponse if a shown required question is unanswered.
+    The draft's row is locked for the transaction (PostgreSQL: ``SELECT ... FOR UPDATE OF`` the draft alone,
+    so that the submits of one survey do not wait for each other; SQLite: the transaction is IMMEDIATE, so
+    writers queue). Submitting the same draft again (a double click, a resent form, two tabs) then finds it
+    submitted and returns the response already stored. Raises IncompleteResponse if a shown required
+    question is unanswered.
     """
-    if seen is not None and seen.submitted_at is None and statements.can_submit_in_one():
-        require_open(seen.survey, grace=True)
-        draft = copy.copy(seen)  # ``seen`` stays as read, should nothing be stored
-        fields = _with_last_page(draft, last_page)
-        answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
-        if problems:
-            raise IncompleteResponse(problems)
-        draft.submitted_at = timezone.now()
-        response = _response_of(draft, answers)
-        if statements.submit_in_one(draft, fields, response):
-            return response
-        # Submitted meanwhile by another request: the locked path below returns what that one stored.
-    return _submit_locked(draft_id, last_page)
-
-
-def _response_of(draft: Draft, answers: dict[str, Any]) -> Response:
-    """The response of ``draft``, submitted at its ``submitted_at``, not yet stored."""
-    return Response(
+    draft = _drafts().select_for_update(of=("self",)).get(pk=draft_id)
+    if draft.submitted_at is not None:
+        existing = Response.objects.filter(draft=draft).first()
+        if existing is not None:
+            return existing
+    require_open(draft.survey, grace=True)
+    fields = ["submitted_at", "updated_at"]
+    if last_page is not None:
+        fields += _put_page(draft, *last_page)
+    answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
+    if problems:
+        raise IncompleteResponse(problems)
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=sorted(set(fields)))
+    return Response.objects.create(
         survey=draft.survey,
         public_id=new_public_id(),
         draft=draft,
@@ -165,35 +164,6 @@ def _response_of(draft: Draft, answers: dict[str, Any]) -> Response:
         submitted_at=draft.submitted_at,
         district_id=draft.district_id,
     )
-
-
-def _with_last_page(draft: Draft, last_page: tuple[Section, dict[str, Any], int] | None) -> list[str]:
-    """Put the last page's answers into ``draft``; the fields to write besides ``submitted_at``."""
-    return [] if last_page is None else _put_page(draft, *last_page)
-
-
-def _submit_locked(draft_id: int, last_page: tuple[Section, dict[str, Any], int] | None) -> Response:
-    with transaction.atomic():
-        draft = statements.locked_draft(draft_id)
-        if draft is None:
-            raise Draft.DoesNotExist(f"draft {draft_id}")
-        if draft.submitted_at is not None:  # the locked row says whether it was submitted already
-            existing = Response.objects.filter(draft=draft).first()
-            if existing is not None:
-                return existing
-        require_open(draft.survey, grace=True)
-        fields = ["submitted_at", *_with_last_page(draft, last_page)]
-        answers, problems = check_complete(draft.survey.questionnaire, draft.answers, org_kind_lookup())
-        if problems:
-            raise IncompleteResponse(problems)
-        draft.submitted_at = timezone.now()
-        response = _response_of(draft, answers)
-        # The draft's row is locked, so no other submit of it runs now; a response stored for it before
-        # (its draft's submitted_at lost) is returned rather than a second one made.
-        if not statements.insert(response, unless_taken="draft"):
-            return Response.objects.get(draft=draft)
-        statements.update_draft(draft, fields)
-        return response
 
 
 @transaction.atomic

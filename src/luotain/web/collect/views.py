@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,7 +17,7 @@ from luotain.web.partners.models import District
 from luotain.web.security import limit_posts
 from luotain.web.surveys.models import Survey
 
-from . import forms, services, statements
+from . import forms, services
 from .models import Draft
 from .privacy import privacy_notice
 
@@ -62,7 +61,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _survey_or_none(slug: str) -> Survey | None:
-    return statements.survey(slug)  # only what the respondent pages use of it (RESPONDENT_FIELDS)
+    return services.respondent_survey(slug)
 
 
 def _link(slug: str, token: str) -> tuple[Survey | None, Draft | None]:
@@ -118,9 +117,7 @@ def _shown_sections(questionnaire: Questionnaire, answers: dict[str, Any]) -> li
 
 
 def _page_url(survey: Survey, token: str, page: int) -> str:
-    """``reverse("collect:page", ...)`` (tests/test_collect.py checks that they agree), built directly: every
-    page post redirects with one, and resolving the name took a share of the request's time."""
-    return f"{get_script_prefix()}s/{quote(survey.slug, safe='')}/v/{quote(token, safe='')}/{int(page)}/"
+    return reverse("collect:page", args=[survey.slug, token, page])
 
 
 def _with_cookie(response: HttpResponse, survey: Survey, token: str, lang: str) -> HttpResponse:
@@ -264,7 +261,7 @@ def _post_page(
         return HttpResponseRedirect(_page_url(survey, token, later[0]))  # the page shown sets the cookies
     # The last page: its answers are written with the submit, in one transaction; kept if it fails.
     try:
-        services.submit_response(draft.pk, (section, values, number), seen=draft)
+        services.submit_response(draft.pk, (section, values, number))
     except services.IncompleteResponse as exc:
         services.save_page(draft, section, values, number)
         first = _first_page_with_problem(questionnaire, exc.problems, shown)

@@ -16,17 +16,10 @@ from luotain.questionnaire import Questionnaire
 from luotain.questionnaire.waves import wave_key
 
 # Parsed questionnaires by survey id, each with the hash of the definition it was parsed from. The respondent
-# pages look the survey up on every request without its definition (16 KB of JSON) and its file (15 KB): they
-# read the short hash instead and parse the definition once per process. Validating the definition on every
-# request was a tenth of a page post's work, and reading and decoding it another tenth.
+# pages read the survey on every request without its definition (16 KB of JSON) and its file (15 KB): the
+# short hash picks the questionnaire parsed once per process.
 _PARSED: dict[int, tuple[str, Questionnaire]] = {}
 _PARSED_MAX = 100
-# What the respondent pages read of a survey on every request (luotain.web.collect.statements): its link,
-# its parsed questionnaire's key (not the stored questionnaire and file, 31 KB; ``Survey.questionnaire``
-# still works), its answering window and what its privacy notice says. Each column read costs a share of
-# every page post; a field used there but left out here would be read with a query of its own
-# (tests/test_collect.py counts them).
-RESPONDENT_FIELDS = ("slug", "definition_sha256", "anonymity", "opens_at", "closes_at", "retention_days")
 
 
 def definition_hash(definition: Any) -> str:
@@ -89,6 +82,10 @@ class Survey(models.Model):
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
 
+    # What the respondent pages leave out when they read a survey (``defer``): the stored questionnaire and
+    # its file. ``questionnaire`` still works, by the definition's hash.
+    HEAVY_FIELDS = ("definition", "source")
+
     def __str__(self) -> str:
         return self.slug
 
@@ -104,7 +101,7 @@ class Survey(models.Model):
     def questionnaire(self) -> Questionnaire:
         """The questionnaire, parsed once per process and survey. Where the definition was fetched, its own
         hash is compared, so that a survey never gets a questionnaire parsed from other JSON (a reused id
-        after a rollback, a definition changed in a shell); where it was left out (``RESPONDENT_FIELDS``), the
+        after a rollback, a definition changed in a shell); where it was left out (``HEAVY_FIELDS``), the
         stored hash is, and the definition is read only when the cache does not have it."""
         loaded = "definition" not in self.get_deferred_fields()
         version = definition_hash(self.definition) if loaded else self.definition_sha256
