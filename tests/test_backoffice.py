@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from luotain.responses.demo import generate
 from luotain.text.codebook import builtin_codebook
+from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs
 from luotain.web.backoffice.models import Job, StaffRole
 from luotain.web.coding import services as coding
@@ -22,6 +23,8 @@ from luotain.web.partners.models import Contact, District, Organisation
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
 
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "salasana-testi-1"
 
@@ -29,11 +32,11 @@ PASSWORD = "salasana-testi-1"
 @pytest.fixture()
 def world(mll):
     seed_registry()
-    survey = create_survey(mll, "mll-2024")
+    survey = create_survey(mll, "mll-2024", actor=ACTOR)
     records = generate().records
-    import_responses(survey, records, source="demo")
-    coding.set_codebook(survey, builtin_codebook(mll.id, "cooperation_wishes"))
-    coding.apply_rules(survey, "cooperation_wishes")
+    import_responses(survey, records, source="demo", actor=ACTOR)
+    coding.set_codebook(survey, builtin_codebook(mll.id, "cooperation_wishes"), actor=ACTOR)
+    coding.apply_rules(survey, "cooperation_wishes", actor=ACTOR)
     uusimaa, lappi = District.objects.get(slug="uusimaa"), District.objects.get(slug="lappi")
     helsinki = Organisation.objects.get(code="kunta:091")
     rovaniemi = Organisation.objects.get(code="kunta:698")
@@ -234,7 +237,7 @@ def test_dashboard_reflects_a_new_answer_on_reload(client, world):
     assert "80 " in client.get(url).content.decode()
     record = generate(seed=99).records[0]
     record = type(record)("uusi-1", None, record.answers)
-    import_responses(world["survey"], [record])
+    import_responses(world["survey"], [record], actor=ACTOR)
     assert "81 " in client.get(url).content.decode()
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from luotain.questionnaire import load_builtin
 from luotain.responses import demo_2025
 from luotain.responses.demo import generate
+from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs
 from luotain.web.collect.models import Response
 from luotain.web.collect.services import import_responses
@@ -38,6 +39,8 @@ from tests.browser_support import (
     run_axe,
     tab_to,
 )
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 SLUG = "mll-2024"
 STAFF_PASSWORD = "selain-testi-salasana"
@@ -83,7 +86,7 @@ def axe(browser) -> None:
 @pytest.fixture()
 def survey_2024(transactional_db):
     seed_registry()
-    return create_survey(load_builtin("mll-kumppanikysely-2024"), SLUG)
+    return create_survey(load_builtin("mll-kumppanikysely-2024"), SLUG, actor=ACTOR)
 
 
 def new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Any:
@@ -194,7 +197,9 @@ EXPERIENCE = {
 def test_the_whole_2024_survey_with_the_keyboard_only(page, survey_2024, browser, live_server, settings):
     """A respondent answers with the keyboard only; then a staff user sees the answer in the dashboard,
     filters by organisation type and downloads the deck."""
-    import_responses(survey_2024, generate().records, source="demo")  # the answer joins 80 others
+    import_responses(
+        survey_2024, generate().records, source="demo", actor=ACTOR
+    )  # the answer joins 80 others
     page.goto(f"/s/{SLUG}/")
     assert heading(page) == "MLL hyvinvointialueiden ja kuntien kumppanina 2024"
     press_button(page, "button.primary")
@@ -445,8 +450,8 @@ def test_every_respondent_page_passes_axe(browser, axe, live_server, survey_2024
 
         now = timezone.now()
         questionnaire = load_builtin("mll-kumppanikysely-2024")
-        create_survey(questionnaire, "mennyt", opens_at=now - timedelta(days=30), closes_at=now)
-        create_survey(questionnaire, "tuleva", opens_at=now + timedelta(days=3))
+        create_survey(questionnaire, "mennyt", opens_at=now - timedelta(days=30), closes_at=now, actor=ACTOR)
+        create_survey(questionnaire, "tuleva", opens_at=now + timedelta(days=3), actor=ACTOR)
         for path, status, what, name in (
             ("/s/mennyt/", 410, "a closed survey", "closed"),
             ("/s/tuleva/", 403, "a survey not open yet", "not-open"),
@@ -469,9 +474,9 @@ def test_every_staff_page_passes_axe(browser, axe, live_server, survey_2024, vie
     preview, the dashboard (plain, filtered, broken down, too few, compared with the previous wave), coding
     with suggestions, reports, districts, the background jobs and the audit log; at desktop and phone
     width."""
-    import_responses(survey_2024, generate().records, source="demo")
-    wave_2025 = create_survey(load_builtin("mll-kumppanikysely-2025"), "mll-2025")
-    import_responses(wave_2025, demo_2025.generate().records, source="demo")
+    import_responses(survey_2024, generate().records, source="demo", actor=ACTOR)
+    wave_2025 = create_survey(load_builtin("mll-kumppanikysely-2025"), "mll-2025", actor=ACTOR)
+    import_responses(wave_2025, demo_2025.generate().records, source="demo", actor=ACTOR)
     demo_users(STAFF_PASSWORD)
     jobs.submit("report", survey_2024, formats=["html"], language="fi")  # a finished job on the jobs page
     page = new_page(browser, live_server, viewport)

@@ -187,3 +187,58 @@ def test_database_commands_run_as_commands(argv, tmp_path):
     )
     assert result.returncode == 2, result.stderr
     assert "error: no survey 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_commands_leave_the_same_trace_in_the_audit_log_as_the_pages(tmp_path, capsys, small):
+    """Services write the audit record themselves: what a command does is logged as the command's (channel
+    command, its name, the operating system's user), as the back office's actions are logged as the user's."""
+    import getpass
+
+    from luotain.responses import ResponseRecord
+    from luotain.web.audit.models import AuditEvent
+    from luotain.web.partners.models import Contact, Organisation
+    from luotain.web.partners.services import seed_registry
+
+    from .conftest import SMALL
+
+    seed_registry()
+    (tmp_path / "pieni.yaml").write_text(SMALL, encoding="utf-8")
+    assert main(["create-survey", str(tmp_path / "pieni.yaml"), "--slug", "pieni"]) == 0
+    answers = tmp_path / "a.csv"
+    records = [ResponseRecord(f"r{i}", None, {"org_type": "kunta", "recommend": 9}) for i in range(6)]
+    answers.write_text(to_csv_text(small, records), encoding="utf-8")
+    assert main(["import-responses", str(answers), "--survey", "pieni"]) == 0
+    assert main(["export-responses", "--survey", "pieni", "-o", str(tmp_path / "out.csv")]) == 0
+    assert main(["analyse", "--survey", "pieni", "--by", "org_type"]) == 0
+    contacts = tmp_path / "c.csv"
+    contacts.write_text("name,email,organisation\nLiisa,liisa@example.fi,kunta:091\n", encoding="utf-8")
+    assert main(["contacts", "import", str(contacts)]) == 0
+    assert Contact.objects.get().organisation == Organisation.objects.get(code="kunta:091")
+    assert main(["invite", "--survey", "pieni", "--district", "uusimaa"]) == 0
+    assert main(["remind", "--survey", "pieni", "--days", "0"]) == 0
+    assert main(["contact", "export", "liisa@example.fi"]) == 0
+    assert main(["close", "--survey", "pieni"]) == 0
+    assert main(["contact", "erase", "liisa@example.fi", "--yes"]) == 0
+    capsys.readouterr()
+
+    logged = {e.via: e for e in AuditEvent.objects.all()}
+    expected = {
+        "luotain create-survey": "survey_created",
+        "luotain import-responses": "responses_imported",
+        "luotain export-responses": "responses_exported",
+        "luotain analyse": "results_downloaded",
+        "luotain contacts import": "contacts_imported",
+        "luotain invite": "invitations_sent",
+        "luotain remind": "reminders_sent",
+        "luotain contact export": "contacts_exported",
+        "luotain close": "survey_closed",
+        "luotain contact erase": "contacts_erased",
+    }
+    assert {via: e.action for via, e in logged.items()} == expected
+    assert {e.channel for e in logged.values()} == {"command"}
+    assert {e.username for e in logged.values()} == {getpass.getuser()}
+    assert logged["luotain invite"].detail == {"district": "uusimaa", "sent": 1, "failed": 0, "skipped": 0}
+    assert logged["luotain close"].detail == {"anonymised_invitations": 1}
+    assert logged["luotain export-responses"].detail == {"responses": 6, "format": "csv"}
+    assert "liisa" not in str(list(AuditEvent.objects.values())).lower()  # no contact details in the log

@@ -8,10 +8,13 @@ import pytest
 from django.utils import timezone
 
 from luotain.questionnaire import load_builtin
+from luotain.web.audit.services import Actor
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.models import Survey
 from luotain.web.surveys.services import create_survey
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,7 @@ def registry_db():
 
 @pytest.fixture()
 def survey(registry_db, small):
-    return create_survey(small, "pieni")
+    return create_survey(small, "pieni", actor=ACTOR)
 
 
 def start(client, slug="pieni"):
@@ -196,11 +199,13 @@ def test_unknown_closed_and_not_yet_open_surveys_get_clear_pages(client, survey,
     r = client.get("/s/pieni/v/forged-token/1/")
     assert r.status_code == 404
     now = timezone.now()
-    create_survey(small, "tuleva", opens_at=now + timedelta(days=3))
+    create_survey(small, "tuleva", opens_at=now + timedelta(days=3), actor=ACTOR)
     r = client.get("/s/tuleva/")
     assert r.status_code == 403
     assert client.post("/s/tuleva/").status_code == 403
-    create_survey(small, "mennyt", opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1))
+    create_survey(
+        small, "mennyt", opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1), actor=ACTOR
+    )
     r = client.get("/s/mennyt/")
     assert r.status_code == 410
     assert Draft.objects.filter(survey__slug__in=["tuleva", "mennyt"]).count() == 0
@@ -225,7 +230,7 @@ def test_closing_stops_a_draft_after_the_grace_period(client, survey, settings):
 
 
 def test_the_2024_survey_renders_every_page(client, registry_db):
-    create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024")
+    create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024", actor=ACTOR)
     base = base_of(start(client, "mll-2024"))
     html = client.get(base + "1/").content.decode()
     assert "Organisaatio, jossa työskentelet" in html
@@ -285,7 +290,7 @@ def test_a_huge_odd_answer_is_stored_as_text_and_shown_escaped(client, registry_
     from tests.conftest import SMALL
 
     questionnaire = parse_questionnaire(SMALL.replace("max_length: 200", "max_length: 100000"), "big.yaml")
-    survey = create_survey(questionnaire, "pieni")
+    survey = create_survey(questionnaire, "pieni", actor=ACTOR)
     head = '<script>alert(1)</script> <b>lihava</b> \x01\x07 😀 & "lainaus" '
     answer = (head + "sana " * 20_000)[:99_999] + "!"
     assert len(answer) == 100_000

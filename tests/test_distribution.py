@@ -12,11 +12,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client, override_settings
 
+from luotain.web.audit.services import Actor
 from luotain.web.distribution.models import Invitation
 from luotain.web.distribution.services import invite, remind, response_rates
 from luotain.web.partners.models import Contact, District, Organisation
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +61,7 @@ def smtp():
 @pytest.fixture()
 def setup(small):
     seed_registry()
-    survey = create_survey(small, "pieni")
+    survey = create_survey(small, "pieni", actor=ACTOR)
     uusimaa = District.objects.get(slug="uusimaa")
     helsinki = Organisation.objects.get(code="kunta:091")
     espoo = Organisation.objects.get(code="kunta:049")
@@ -81,7 +84,7 @@ def link_in(message) -> str:
 
 def test_invite_follow_the_link_and_answer(smtp, setup):
     survey, uusimaa = setup
-    result = invite(survey, uusimaa, base_url="http://testserver")
+    result = invite(survey, uusimaa, base_url="http://testserver", actor=ACTOR)
     assert (result.sent, result.failed) == (3, 0)  # the Tampere contact belongs to another district
     assert sorted(m["To"] for m in smtp.messages) == [
         "anna@example.fi",
@@ -95,7 +98,7 @@ def test_invite_follow_the_link_and_answer(smtp, setup):
     anna = next(m for m in smtp.messages if m["To"] == "anna@example.fi")
     assert "personliga svarslänk" in anna.get_body(preferencelist=("plain",)).get_content()
     # Each invitation repeats nothing: the second round sends none.
-    assert invite(survey, uusimaa, base_url="http://testserver").skipped == 3
+    assert invite(survey, uusimaa, base_url="http://testserver", actor=ACTOR).skipped == 3
 
     client = Client()
     start = client.get(link_in(liisa))
@@ -137,19 +140,19 @@ def test_invite_follow_the_link_and_answer(smtp, setup):
 
     # Reminders go to those who have not answered, and not too soon after the last message.
     smtp.messages.clear()
-    assert remind(survey, min_days=7, base_url="http://testserver").skipped == 2
-    sent = remind(survey, min_days=0, base_url="http://testserver")
+    assert remind(survey, min_days=7, base_url="http://testserver", actor=ACTOR).skipped == 2
+    sent = remind(survey, min_days=0, base_url="http://testserver", actor=ACTOR)
     assert sent.sent == 2 and sorted(m["To"] for m in smtp.messages) == ["anna@example.fi", "eero@example.fi"]
     reminder = next(m for m in smtp.messages if m["To"] == "eero@example.fi")
     assert reminder["Subject"].startswith("Muistutus")
     first_eero_link = link_in(reminder)
     assert Client().get(first_eero_link).status_code == 302  # the reminder carries the same personal link
-    assert remind(survey, min_days=0, max_reminders=1).sent == 0
+    assert remind(survey, min_days=0, max_reminders=1, actor=ACTOR).sent == 0
 
 
 def test_opt_out_and_forged_links(smtp, setup):
     survey, uusimaa = setup
-    invite(survey, uusimaa, base_url="http://testserver")
+    invite(survey, uusimaa, base_url="http://testserver", actor=ACTOR)
     eero = next(m for m in smtp.messages if m["To"] == "eero@example.fi")
     body = eero.get_body(preferencelist=("plain",)).get_content()
     opt_out = re.search(r"http://testserver(/s/pieni/optout/[^\s]+/)", body).group(1)
@@ -158,7 +161,7 @@ def test_opt_out_and_forged_links(smtp, setup):
     assert client.post(opt_out).status_code == 200
     assert Invitation.objects.get(contact__email="eero@example.fi").opted_out_at is not None
     smtp.messages.clear()
-    remind(survey, min_days=0, base_url="http://testserver")
+    remind(survey, min_days=0, base_url="http://testserver", actor=ACTOR)
     assert "eero@example.fi" not in [m["To"] for m in smtp.messages]
     forged = client.get("/s/pieni/optout/forged-token/")
     assert forged.status_code == 404 and "eero" not in forged.content.decode().lower()
@@ -181,7 +184,7 @@ def test_a_failing_mail_server_is_recorded_per_contact(setup, monkeypatch):
         LUOTAIN_EMAIL_RETRY_SECONDS=1.0,
         LUOTAIN_EMAIL_PER_SECOND=0,
     ):
-        result = invite(survey, uusimaa, base_url="http://testserver")
+        result = invite(survey, uusimaa, base_url="http://testserver", actor=ACTOR)
     assert result.failed == 3
     assert attempts == [1.0, 2.0] * 3  # two retries a message, backing off
     assert all(i.delivery == "failed" and i.error for i in Invitation.objects.all())
@@ -192,7 +195,7 @@ def test_answers_are_tagged_with_the_district_and_anonymised_at_closing(smtp, se
     from luotain.cli import main
 
     survey, uusimaa = setup
-    invite(survey, uusimaa, base_url="http://testserver")
+    invite(survey, uusimaa, base_url="http://testserver", actor=ACTOR)
     client = Client()
     base = client.get(link_in(smtp.messages[0]))["Location"].rsplit("/", 2)[0] + "/"
     client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue"})
@@ -244,9 +247,9 @@ def test_a_line_break_in_the_title_does_not_stop_the_invitations(smtp, small):
     seed_registry()
     broken = SMALL.replace("title: {fi: Pieni kysely,", 'title: {fi: "Pieni\\nkysely",', 1)
     assert broken != SMALL
-    survey = create_survey(parse_questionnaire(broken, "rivit.yaml"), "rivit")
+    survey = create_survey(parse_questionnaire(broken, "rivit.yaml"), "rivit", actor=ACTOR)
     helsinki = Organisation.objects.get(code="kunta:091")
     Contact.objects.create(name="Liisa Virtanen", email="liisa@example.fi", organisation=helsinki)
-    result = invite(survey, District.objects.get(slug="uusimaa"), base_url="http://testserver")
+    result = invite(survey, District.objects.get(slug="uusimaa"), base_url="http://testserver", actor=ACTOR)
     assert (result.sent, result.failed) == (1, 0)
     assert smtp.messages[0]["Subject"] == "Pieni kysely"

@@ -16,17 +16,20 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError
 
+from luotain.web.audit.services import Actor
 from luotain.web.collect import services
 from luotain.web.collect.models import Draft, Response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
 from tests.process_support import Browser, clean_environment, free_port
 
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
+
 
 @pytest.fixture()
 def survey(small, db):
     seed_registry()
-    return create_survey(small, "pieni")
+    return create_survey(small, "pieni", actor=ACTOR)
 
 
 def begin(client) -> str:

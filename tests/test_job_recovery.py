@@ -10,9 +10,12 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from luotain.questionnaire import load_builtin
+from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs
 from luotain.web.backoffice.models import Job
 from luotain.web.surveys.services import create_survey
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def runs(monkeypatch):
 
 @pytest.fixture
 def survey():
-    return create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024")
+    return create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024", actor=ACTOR)
 
 
 def job_in(survey, status, *, beat_ago=None, attempts=1):

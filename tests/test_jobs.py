@@ -27,9 +27,12 @@ from luotain.questionnaire import load_builtin
 from luotain.responses.demo import generate
 from luotain.web.backoffice import jobs
 from luotain.web.collect.services import import_responses
+from luotain.web.audit.services import Actor
 from luotain.web.surveys.services import create_survey
-survey = create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024")
-import_responses(survey, generate().records, source="demo")
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
+survey = create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024", actor=ACTOR)
+import_responses(survey, generate().records, source="demo", actor=ACTOR)
 job = jobs.submit("report", survey, formats=["html", "pptx"], language="fi")
 print(job.pk)
 """

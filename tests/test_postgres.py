@@ -8,10 +8,13 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from luotain.web.audit.services import Actor
 from luotain.web.collect.models import Response
 from luotain.web.collect.services import save_page, start_draft, submit_response
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
@@ -42,7 +45,7 @@ def test_drafts_are_kept_uncompressed():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_of_one_draft_store_one_response(small):
     seed_registry()
-    survey = create_survey(small, "rinnakkain")
+    survey = create_survey(small, "rinnakkain", actor=ACTOR)
     draft, _token = start_draft(survey)
     answers = {
         "org_type": "kunta",
@@ -79,7 +82,7 @@ def test_concurrent_submits_with_the_last_page_store_one_response(small):
     """Six requests send the last page of one draft at once, each with other answers: the draft's row lock
     lets one of them store the response; the others find it submitted and return that response."""
     seed_registry()
-    survey = create_survey(small, "yhdella")
+    survey = create_survey(small, "yhdella", actor=ACTOR)
     draft, _token = start_draft(survey)
     answers = {"org_type": "kunta", "organisation": "kunta:091", "grid/a": "kunta", "grid/b": "kunta"}
     for section in small.sections[:-1]:
@@ -130,7 +133,7 @@ def test_a_connection_the_server_dropped_is_replaced(client, small):
     from luotain.web.collect.models import Draft
 
     seed_registry()
-    create_survey(small, "pudotettu")
+    create_survey(small, "pudotettu", actor=ACTOR)
     base = _begin(client)
     close_old_connections()  # what a server does as each request starts, and Django's test client leaves out
     r = client.post(base + "1/", {"action": "next", "org_type": "hyvinvointialue", "role": "johto"})

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from luotain.questionnaire import json_schema, load_builtin, parse_questionnaire
+from luotain.web.audit.services import Actor
 from luotain.web.collect.models import Draft, Response
 from luotain.web.distribution.models import Invitation, SurveyContact
 from luotain.web.distribution.services import find_by_token, invite, response_rates
@@ -27,6 +28,8 @@ from luotain.web.surveys.models import Survey
 from luotain.web.surveys.services import create_survey
 
 from .conftest import SMALL
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 SECRET_ANSWER = "Salainen vastaus 4711"
 
@@ -90,14 +93,16 @@ def world(db, small, mailoutbox, settings):
             name="Ville Vieras", email="ville@example.fi", organisation=org["kunta:853"]
         ),
     }
-    old = create_survey(small, "vanha")
+    old = create_survey(small, "vanha", actor=ACTOR)
     Survey.objects.filter(pk=old.pk).update(anonymity=Survey.Anonymity.IDENTIFIED)
     old.refresh_from_db()
-    new = create_survey(parse_questionnaire(SMALL.replace("id: pieni", "id: uusi"), "uusi.yaml"), "uusi")
+    new = create_survey(
+        parse_questionnaire(SMALL.replace("id: pieni", "id: uusi"), "uusi.yaml"), "uusi", actor=ACTOR
+    )
     uusimaa, hame = District.objects.get(slug="uusimaa"), District.objects.get(slug="hame")
-    invite(old, uusimaa)
-    invite(old, hame)
-    invite(new, hame)
+    invite(old, uusimaa, actor=ACTOR)
+    invite(old, hame, actor=ACTOR)
+    invite(new, hame, actor=ACTOR)
     answer(link_for(mailoutbox, old, people["liisa"]))
     Invitation.objects.filter(survey=old, contact=people["eero"]).update(
         error="recipient refused: eero@example.fi"
@@ -147,7 +152,7 @@ def test_retention_deletes_what_it_should_and_nothing_more(world, mailoutbox):
     tuula_new = next(i for i in Invitation.objects.filter(survey=new))
     before = snapshot()
 
-    report = apply_retention(dry_run=True)
+    report = apply_retention(dry_run=True, actor=ACTOR)
     assert snapshot() == before  # a dry run changes nothing
     [item] = report.surveys
     assert (item.slug, item.contact_links_cut, item.answering_links_disabled, item.contacts_deleted) == (
@@ -159,7 +164,7 @@ def test_retention_deletes_what_it_should_and_nothing_more(world, mailoutbox):
     assert report.contacts_deleted == 3 and item.applied_at is None
     assert any("would be deleted" in line for line in report.lines())
 
-    done = apply_retention()
+    done = apply_retention(actor=ACTOR)
     assert [(s.contact_links_cut, s.answering_links_disabled, s.contacts_deleted) for s in done.surveys] == [
         (4, 4, 3)
     ]
@@ -188,7 +193,7 @@ def test_retention_deletes_what_it_should_and_nothing_more(world, mailoutbox):
 
     # Idempotent: a second run changes nothing and says so.
     after = snapshot()
-    again = apply_retention()
+    again = apply_retention(actor=ACTOR)
     assert snapshot() == after
     assert [(s.contact_links_cut, s.answering_links_disabled, s.contacts_deleted) for s in again.surveys] == [
         (0, 0, 0)
@@ -199,16 +204,16 @@ def test_retention_deletes_what_it_should_and_nothing_more(world, mailoutbox):
 
 def test_a_contact_goes_when_its_last_survey_passes_retention(world):
     new = world["new"]
-    apply_retention()
+    apply_retention(actor=ACTOR)
     Survey.objects.filter(pk=new.pk).update(closes_at=timezone.now() - timedelta(days=10), retention_days=30)
-    report = apply_retention()
+    report = apply_retention(actor=ACTOR)
     new.refresh_from_db()
     assert report.waiting == [("uusi", new.closes_at + timedelta(days=30))]
     # Closed by its closing time without `luotain close`: the daily run anonymises it as closing would.
     assert report.anonymised == [("uusi", 1)]
     assert Contact.objects.filter(name="Tuula Tamminen").exists()  # the survey is within retention
-    assert apply_retention().anonymised == []
-    report = apply_retention(now=timezone.now() + timedelta(days=21))
+    assert apply_retention(actor=ACTOR).anonymised == []
+    report = apply_retention(now=timezone.now() + timedelta(days=21), actor=ACTOR)
     assert report.contacts_deleted == 1
     assert set(Contact.objects.values_list("name", flat=True)) == {"Ville Vieras"}
 
@@ -216,7 +221,7 @@ def test_a_contact_goes_when_its_last_survey_passes_retention(world):
 def test_no_retention_period_keeps_everything(world):
     Survey.objects.filter(slug="vanha").update(retention_days=None)
     before = snapshot()
-    report = apply_retention(now=timezone.now() + timedelta(days=3650))
+    report = apply_retention(now=timezone.now() + timedelta(days=3650), actor=ACTOR)
     assert report.surveys == [] and report.contacts_deleted == 0 and "vanha" in report.kept
     assert snapshot() == before
 
@@ -229,8 +234,8 @@ def test_invitations_are_made_in_random_order(db, mailoutbox, small, settings):
     helsinki = Organisation.objects.get(code="kunta:091")
     for i in range(12):
         Contact.objects.create(name=f"Henkilö {i:02d}", email=f"h{i}@example.fi", organisation=helsinki)
-    survey = create_survey(small, "pieni")
-    invite(survey, District.objects.get(slug="uusimaa"))
+    survey = create_survey(small, "pieni", actor=ACTOR)
+    invite(survey, District.objects.get(slug="uusimaa"), actor=ACTOR)
     by_invitation = list(Invitation.objects.order_by("pk").values_list("contact_id", flat=True))
     assert sorted(by_invitation) != by_invitation  # 1 in 12! to fail by chance
     recorded = list(SurveyContact.objects.order_by("pk").values_list("contact_id", flat=True))
@@ -241,7 +246,7 @@ def test_invitations_are_made_in_random_order(db, mailoutbox, small, settings):
 
 
 def test_export_has_the_persons_data_and_no_answers_of_anonymised_surveys(world, mailoutbox):
-    data = export_contact("  LIISA@example.FI ")
+    data = export_contact("  LIISA@example.FI ", actor=ACTOR)
     json.dumps(data)  # JSON as it is
     assert [c["organisation"]["code"] for c in data["contacts"]] == ["kunta:091", "hva:01"]
     first = data["contacts"][0]
@@ -254,24 +259,24 @@ def test_export_has_the_persons_data_and_no_answers_of_anonymised_surveys(world,
     # The same person in an anonymised survey that is still open: whether she answered, not what.
     Survey.objects.filter(slug="uusi").update(anonymity=Survey.Anonymity.ANONYMISED)
     answer(link_for(mailoutbox, world["new"], world["tuula"]))
-    data = export_contact("tuula@example.fi")
+    data = export_contact("tuula@example.fi", actor=ACTOR)
     new = next(i for i in data["contacts"][0]["invitations"] if i["survey"] == "uusi")
     assert new["answered"] is True and "submitted_at" not in new
     assert SECRET_ANSWER not in json.dumps(data)
-    assert export_contact("nobody@example.fi")["contacts"] == []
+    assert export_contact("nobody@example.fi", actor=ACTOR)["contacts"] == []
 
 
 def test_erasure_removes_the_person_and_links_and_keeps_statistics(world, mailoutbox):
     old = world["old"]
     rates = response_rates(old)
     before = snapshot()
-    planned = erase_contact("Liisa@Example.fi", dry_run=True)
+    planned = erase_contact("Liisa@Example.fi", dry_run=True, actor=ACTOR)
     assert snapshot() == before
     assert planned.contacts == ["Liisa Virtanen (Helsinki)", "Liisa Virtanen (Itä-Uudenmaan hyvinvointialue)"]
     assert (planned.invitations_unlinked, planned.answering_links_disabled) == (2, 2)
     assert planned.surveys == ["vanha"] and planned.admin_log_entries_deleted == 1
 
-    done = erase_contact("liisa@example.fi")
+    done = erase_contact("liisa@example.fi", actor=ACTOR)
     assert (done.invitations_unlinked, done.answering_links_disabled, done.admin_log_entries_deleted) == (
         2,
         2,
@@ -285,9 +290,9 @@ def test_erasure_removes_the_person_and_links_and_keeps_statistics(world, mailou
     assert [Client().get(link).status_code for link in invitations_to(mailoutbox, "liisa@example.fi")] == [
         404
     ] * 2
-    assert export_contact("liisa@example.fi")["contacts"] == []
+    assert export_contact("liisa@example.fi", actor=ACTOR)["contacts"] == []
     assert Contact.objects.count() == 3  # nobody else
-    assert erase_contact("liisa@example.fi").contacts == []
+    assert erase_contact("liisa@example.fi", actor=ACTOR).contacts == []
 
 
 # The privacy notice
@@ -303,7 +308,7 @@ privacy_notice:
 def test_the_privacy_notice_is_on_the_first_page_escaped_and_in_the_respondents_language(db):
     seed_registry()
     text = SMALL.replace("languages: [fi, sv]\n", "languages: [fi, sv]\n" + NOTICE.lstrip())
-    create_survey(parse_questionnaire(text, "notice.yaml"), "pieni")
+    create_survey(parse_questionnaire(text, "notice.yaml"), "pieni", actor=ACTOR)
     html = Client().get("/s/pieni/").content.decode()
     assert "Rekisterinpitäjä on Esimerkki ry." in html
     assert "&lt;script&gt;alert(&#x27;fi&#x27;)&lt;/script&gt;" in html and "<script>alert" not in html
@@ -314,7 +319,7 @@ def test_the_privacy_notice_is_on_the_first_page_escaped_and_in_the_respondents_
 
 def test_without_a_notice_a_general_one_in_finnish_and_swedish(db, small):
     seed_registry()
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
     html = Client().get("/s/pieni/").content.decode()
     assert "Tietosuoja" in html and "IP-osoitteita ei tallenneta." in html
     assert "alle 5 vastaajan ryhmiä ei näytetä" in html
@@ -366,7 +371,7 @@ def test_no_ip_address_or_user_agent_is_stored_anywhere(db, small, settings):
     from django.core.management import call_command
 
     seed_registry()
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
     meta = {
         "REMOTE_ADDR": "198.51.100.73",
         "HTTP_X_FORWARDED_FOR": "203.0.113.41",

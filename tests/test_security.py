@@ -33,6 +33,7 @@ from luotain.report.make import default_spec, make_deck
 from luotain.report.render import render
 from luotain.responses import ResponseRecord, neutralise, read_csv, restore, to_csv_text, write_csv
 from luotain.web.audit.models import AuditEvent
+from luotain.web.audit.services import Actor
 from luotain.web.collect.models import Draft, QuoteSelection, Response
 from luotain.web.collect.services import find_link, hash_token, response_records, start_draft
 from luotain.web.demo import demo_users
@@ -42,6 +43,8 @@ from luotain.web.partners.contacts import ContactImportError, import_contacts
 from luotain.web.partners.models import Contact, Organisation
 from luotain.web.partners.services import seed_registry
 from luotain.web.surveys.services import create_survey
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_YAML = (
@@ -283,7 +286,7 @@ def csrf_client(path: str, username: str | None = None) -> tuple[Client, str]:
 
 @pytest.mark.django_db
 def test_every_form_works_with_its_token(staff, small):
-    survey = create_survey(small, "pieni")
+    survey = create_survey(small, "pieni", actor=ACTOR)
     _draft, token = start_draft(survey)
     nonce = "a" * 32
     draft = Draft.objects.create(survey=survey, token_hash=hash_token(token_for(nonce)))
@@ -379,7 +382,7 @@ def test_behind_a_proxy_the_forwarded_address_is_counted(staff, settings):
 def test_starting_and_sending_pages_are_limited(staff, small, settings):
     settings.LUOTAIN_RATE_START_CLIENT = "2/min"
     settings.LUOTAIN_RATE_PAGE_LINK = "3/min"
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
     client = Client()
     first = client.post("/s/pieni/")
     assert first.status_code == 302
@@ -402,7 +405,7 @@ def test_starting_and_sending_pages_are_limited(staff, small, settings):
 @pytest.mark.django_db
 def test_a_swedish_respondent_gets_the_limit_page_in_swedish(staff, small, settings):
     settings.LUOTAIN_RATE_START_CLIENT = "1/min"
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
     client = Client()
     client.get("/s/pieni/?lang=sv")
     client.post("/s/pieni/")
@@ -417,7 +420,7 @@ def test_a_swedish_respondent_gets_the_limit_page_in_swedish(staff, small, setti
 @pytest.mark.django_db
 def test_limits_fail_open_when_the_cache_is_down_and_can_be_turned_off(staff, small, settings, monkeypatch):
     settings.LUOTAIN_RATE_START_CLIENT = "1/min"
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
 
     def down(*args, **kwargs):
         raise ConnectionError("redis is down")
@@ -529,7 +532,7 @@ def test_no_secret_is_compared_with_equals_in_python():
 @pytest.mark.django_db
 def test_drafts_and_invitations_are_found_by_the_tokens_hash_only(small):
     seed_registry()
-    survey = create_survey(small, "pieni")
+    survey = create_survey(small, "pieni", actor=ACTOR)
     draft, token = start_draft(survey)
     with CaptureQueriesContext(connection) as queries:
         assert find_link(survey.slug, token) == draft
@@ -615,20 +618,20 @@ def test_contacts_only_from_csv_or_plain_xlsx(tmp_path):
     seed_registry()
     macro = xlsx_with(tmp_path, "c.xlsm", [HEADER, ROW])
     with pytest.raises(ContactImportError, match=r"not a \.csv or \.xlsx"):
-        import_contacts(macro)
+        import_contacts(macro, actor=ACTOR)
     hidden = xlsx_with(tmp_path, "c.xlsx", [HEADER, ROW], extra={"xl/vbaProject.bin": b"\x00macro"})
     with pytest.raises(ContactImportError, match="has macros"):
-        import_contacts(hidden)
+        import_contacts(hidden, actor=ACTOR)
     (tmp_path / "fake.xlsx").write_bytes(b"name,email\n")
     with pytest.raises(ContactImportError, match="not an XLSX workbook"):
-        import_contacts(tmp_path / "fake.xlsx")
+        import_contacts(tmp_path / "fake.xlsx", actor=ACTOR)
     (tmp_path / "latin.csv").write_bytes(
         "name,email,organisation\nÄäni,a@example.fi,kunta:091\n".encode("latin-1")
     )
     with pytest.raises(ContactImportError, match="not UTF-8"):
-        import_contacts(tmp_path / "latin.csv")
+        import_contacts(tmp_path / "latin.csv", actor=ACTOR)
     assert Contact.objects.count() == 0
-    assert import_contacts(xlsx_with(tmp_path, "ok.xlsx", [HEADER, ROW])).created == 1
+    assert import_contacts(xlsx_with(tmp_path, "ok.xlsx", [HEADER, ROW]), actor=ACTOR).created == 1
 
 
 LAUGHS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -656,7 +659,7 @@ def test_an_xlsx_with_entity_expansion_is_refused_quickly(tmp_path):
     bomb = xlsx_with(tmp_path, "bomb.xlsx", [HEADER], replace={"xl/worksheets/sheet1.xml": LAUGHS})
     started = time.perf_counter()
     with pytest.raises(ContactImportError, match="declares entities or a DTD, which are not read"):
-        import_contacts(bomb)
+        import_contacts(bomb, actor=ACTOR)
     assert time.perf_counter() - started < 5 and Contact.objects.count() == 0
 
 
@@ -665,7 +668,7 @@ def test_a_formula_in_a_contact_sheet_is_never_evaluated(tmp_path):
     seed_registry()
     path = xlsx_with(tmp_path, "f.xlsx", [HEADER, ["=A1&B1", "liisa@example.fi", "kunta:091", "", "fi"]])
     with pytest.raises(ContactImportError, match="line 2: a formula in name"):
-        import_contacts(path)
+        import_contacts(path, actor=ACTOR)
     assert Contact.objects.count() == 0
 
 
@@ -676,7 +679,7 @@ def test_the_import_commands_refuse_files_over_their_limits(tmp_path, small, mon
     from luotain.web.partners import contacts
 
     seed_registry()
-    create_survey(small, "pieni")
+    create_survey(small, "pieni", actor=ACTOR)
     path = tmp_path / "r.csv"
     path.write_text(to_csv_text(small, []), encoding="utf-8")
     monkeypatch.setattr(table, "MAX_IMPORT_BYTES", 10)
@@ -696,7 +699,7 @@ def hostile(staff):
     """A survey whose every text is hostile, answered once through the pages with hostile answers, and a
     contact with a hostile name."""
     questionnaire = payload_questionnaire()
-    survey = create_survey(questionnaire, "vaarallinen")
+    survey = create_survey(questionnaire, "vaarallinen", actor=ACTOR)
     helsinki = Organisation.objects.get(code="kunta:091")
     Contact.objects.create(
         name=payload("contact-name"),
@@ -776,7 +779,7 @@ def test_payloads_on_the_respondent_pages(hostile):
 def answered(survey) -> Response:
     from luotain.web.collect.services import import_responses
 
-    import_responses(survey, [ResponseRecord("r1", None, payload_answers())])
+    import_responses(survey, [ResponseRecord("r1", None, payload_answers())], actor=ACTOR)
     response = Response.objects.get(survey=survey)
     QuoteSelection.objects.create(response=response, question_id="comments")
     return response
@@ -978,7 +981,7 @@ def test_sign_in_out_and_failures_are_logged_without_addresses(staff):
 
 @pytest.mark.django_db
 def test_every_staff_action_writes_an_event(staff, small, mailoutbox):
-    survey = create_survey(small, "pieni")
+    survey = create_survey(small, "pieni", actor=ACTOR)
     helsinki = Organisation.objects.get(code="kunta:091")
     Contact.objects.create(name="Liisa", email="liisa@example.fi", organisation=helsinki)
     from luotain.web.collect.services import import_responses
@@ -991,6 +994,7 @@ def test_every_staff_action_writes_an_event(staff, small, mailoutbox):
             )
             for i in range(6)
         ],
+        actor=ACTOR,
     )
     admin = signed_in()
     analyst = signed_in("analyytikko")
@@ -1031,7 +1035,12 @@ def test_every_staff_action_writes_an_event(staff, small, mailoutbox):
     ]
     assert changes == ["new_code", "assign", "quote", "rename"]
     assert AuditEvent.objects.filter(action="coding_changed", detail__response="r1").count() == 2
-    assert got[("invitations_sent", "admin", "pieni")] == {"district": "uusimaa"}
+    assert got[("invitations_sent", "admin", "pieni")] == {
+        "district": "uusimaa",
+        "sent": 1,
+        "failed": 0,
+        "skipped": 0,
+    }
     assert ("survey_closed", "admin", "pieni") in got
 
 

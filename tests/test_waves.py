@@ -32,6 +32,9 @@ from luotain.report.render import render
 from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord, demo_2025, to_csv_text
 from luotain.responses.demo import generate, quote_flags
+from luotain.web.audit.services import Actor
+
+ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 
 # ------------------------------------------------------------------------------------------- statistics
 
@@ -622,9 +625,9 @@ def test_the_dashboard_compares_waves_and_shows_the_trend(client, demo_waves):
 
     q24, r24, q25, r25 = demo_waves
     seed_registry()
-    import_responses(create_survey(q24, "mll-2024"), r24, source="demo")
-    survey = create_survey(q25, "mll-2025")
-    import_responses(survey, r25, source="demo")
+    import_responses(create_survey(q24, "mll-2024", actor=ACTOR), r24, source="demo", actor=ACTOR)
+    survey = create_survey(q25, "mll-2025", actor=ACTOR)
+    import_responses(survey, r25, source="demo", actor=ACTOR)
     assert (survey.family, survey.wave) == ("mll-kumppanikysely", "2025")
     assert [s.slug for s in survey.waves()] == ["mll-2024", "mll-2025"]
     demo_users("salasana-testi-1")

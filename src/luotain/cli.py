@@ -450,7 +450,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         stored_codes: dict[str, Any] = {}
         if args.survey:
             web = _web()
-            frame = web.analysis_frame(args.survey)
+            frame = web.analysis_frame(args.survey, args.by, filters)
             stored_books, stored_codes = web.coding_of(args.survey)
         elif args.questionnaire and args.responses:
             frame = ResponseFrame.from_csv(

@@ -106,7 +106,7 @@ def cmd_export(args: argparse.Namespace, web: WebGetter, records_from_files: Cal
     elif args.survey:
         db = web()
         db.migrate()
-        questionnaire, records = db.survey_responses(args.survey)
+        questionnaire, records = db.survey_responses(args.survey, fmt)
     else:
         _err("error: give --survey, or --questionnaire and --responses")
         return EXIT_BAD_INPUT

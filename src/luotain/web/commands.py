@@ -58,28 +58,36 @@ def create_survey(path: Path, slug: str) -> str:
     questionnaire = load_questionnaire(path)
     if Survey.objects.filter(slug=slug).exists():
         raise SystemExit(f"error: a survey '{slug}' exists already")
-    create(questionnaire, slug, source=path.read_text(encoding="utf-8"))
+    create(
+        questionnaire,
+        slug,
+        actor=_actor("create-survey"),
+        source=path.read_text(encoding="utf-8"),
+        file=path.name,
+    )
     return slug
 
 
 def export_responses(slug: str, out: TextIO) -> int:
     from luotain.responses import write_csv
-    from luotain.web.collect.services import response_records
+    from luotain.web.collect.services import export_responses as export
 
     survey = get_survey(slug)
-    return write_csv(survey.questionnaire, response_records(survey), out)
+    return write_csv(
+        survey.questionnaire, export(survey, actor=_actor("export-responses"), format="csv"), out
+    )
 
 
 def survey_questionnaire(slug: str) -> Any:
     return get_survey(slug).questionnaire
 
 
-def survey_responses(slug: str) -> tuple[Any, list[Any]]:
-    """A survey's questionnaire and its stored responses (exports in other formats)."""
-    from luotain.web.collect.services import response_records
+def survey_responses(slug: str, format: str) -> tuple[Any, list[Any]]:
+    """A survey's questionnaire and its stored responses, to export in ``format`` (recorded)."""
+    from luotain.web.collect.services import export_responses as export
 
     survey = get_survey(slug)
-    return survey.questionnaire, list(response_records(survey))
+    return survey.questionnaire, export(survey, actor=_actor("export-responses"), format=format)
 
 
 def import_responses(slug: str, stream: TextIO) -> int:
@@ -89,15 +97,19 @@ def import_responses(slug: str, stream: TextIO) -> int:
 
     survey = get_survey(slug)
     records = read_csv(survey.questionnaire, stream, known_orgs=known_codes())
-    return store(survey, records)
+    return store(survey, records, actor=_actor("import-responses"))
 
 
-def analysis_frame(slug: str):  # type: ignore[no-untyped-def]
+def analysis_frame(slug: str, by: str | None, filters: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    """The survey's answers as a response frame, for ``luotain analyse`` (which takes results out: recorded
+    as the results page's download is)."""
     from luotain.analysis import ResponseFrame
+    from luotain.web.audit.services import Action, record
     from luotain.web.collect.services import response_records
 
     migrate()
     survey = get_survey(slug)
+    record(_actor("analyse"), Action.RESULTS_DOWNLOADED, survey.slug, filters=filters, by=by or "")
     return ResponseFrame.from_records(survey.questionnaire, response_records(survey))
 
 
@@ -122,18 +134,20 @@ def write_report(
     """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table); with the
     earlier waves of its family for the trend slides."""
     from luotain.report.make import write_all
+    from luotain.web.audit.services import Action, record
     from luotain.web.backoffice.jobs import report_inputs
 
     survey = get_survey(slug)
     inputs = report_inputs(survey)
     records = inputs.pop("records")
+    record(_actor("report"), Action.REPORT_REQUESTED, survey.slug, formats=list(formats), language=lang)
     return write_all(survey.questionnaire, records, out_dir, survey.slug, formats, lang=lang, **inputs)
 
 
 def import_contacts(path: Path, skip_invalid: bool) -> tuple[int, list[str]]:
     from luotain.web.partners.contacts import import_contacts as run
 
-    result = run(path, skip_invalid=skip_invalid)
+    result = run(path, actor=_actor("contacts import"), skip_invalid=skip_invalid)
     return result.created, [str(p) for p in result.problems]
 
 
@@ -146,19 +160,25 @@ def invite(slug: str, district_slug: str, base_url: str | None) -> Any:
         slugs = ", ".join(District.objects.values_list("slug", flat=True))
         stderr(f"error: no district '{district_slug}' (districts: {slugs})")
         raise SystemExit(2)
-    return run(get_survey(slug), district, base_url=base_url)
+    return run(get_survey(slug), district, actor=_actor("invite"), base_url=base_url)
 
 
 def remind(slug: str, max_reminders: int, min_days: int, base_url: str | None) -> Any:
     from luotain.web.distribution.services import remind as run
 
-    return run(get_survey(slug), max_reminders=max_reminders, min_days=min_days, base_url=base_url)
+    return run(
+        get_survey(slug),
+        actor=_actor("remind"),
+        max_reminders=max_reminders,
+        min_days=min_days,
+        base_url=base_url,
+    )
 
 
 def close(slug: str) -> int:
     from luotain.web.distribution.services import close_survey
 
-    return close_survey(get_survey(slug))
+    return close_survey(get_survey(slug), actor=_actor("close"))
 
 
 def install_codebook(slug: str, codebook: Any) -> int:
@@ -166,8 +186,9 @@ def install_codebook(slug: str, codebook: Any) -> int:
     from luotain.web.coding.services import apply_rules, set_codebook
 
     survey = get_survey(slug)
-    set_codebook(survey, codebook)
-    return apply_rules(survey, codebook.question)
+    actor = _actor("themes --apply-rules")
+    set_codebook(survey, codebook, actor=actor)
+    return apply_rules(survey, codebook.question, actor=actor)
 
 
 def stored_coding(slug: str, question: str) -> tuple[Any, dict[str, list[str]]] | None:
@@ -210,19 +231,19 @@ def response_rates(slug: str) -> dict[str, Any]:
 def retention(dry_run: bool) -> Any:
     from luotain.web.privacy.services import apply_retention
 
-    return apply_retention(dry_run=dry_run)
+    return apply_retention(actor=_actor("retention"), dry_run=dry_run)
 
 
 def export_contact(email: str) -> dict[str, Any]:
     from luotain.web.privacy.services import export_contact as run
 
-    return run(email)
+    return run(email, actor=_actor("contact export"))
 
 
 def erase_contact(email: str, dry_run: bool) -> Any:
     from luotain.web.privacy.services import erase_contact as run
 
-    return run(email, dry_run=dry_run)
+    return run(email, actor=_actor("contact erase"), dry_run=dry_run)
 
 
 def demo(out_dir: Path, seed: int = 2024) -> Any:
@@ -236,6 +257,13 @@ def csv_text_of(slug: str) -> str:
     buf = io.StringIO()
     export_responses(slug, buf)
     return buf.getvalue()
+
+
+def _actor(command: str) -> Any:
+    """The audit log's actor of a command run at this machine."""
+    from luotain.web.audit.services import Actor
+
+    return Actor.command(command)
 
 
 def stderr(message: str) -> None:

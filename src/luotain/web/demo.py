@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs
 from luotain.web.backoffice.models import Job, StaffRole
 from luotain.web.collect.models import Draft, Response
@@ -34,6 +35,7 @@ from luotain.web.surveys.models import Survey
 DEMO_SLUG = "mll-2024"
 DEMO_SLUG_2025 = "mll-2025"
 DEMO_USER = "admin"
+ACTOR = Actor.command("demo")  # what the demo does is in the audit log as the command's
 PASSWORD_FILE = "demo-password"  # noqa: S105 - the name of the file, not a password
 
 FIRST_NAMES_FI = (
@@ -140,14 +142,16 @@ def _demo_wave(slug: str, template: str, records: Callable[[], list[Any]]) -> Su
     questionnaire = load_questionnaire(path)
     survey = Survey.objects.filter(slug=slug).first()
     if survey is None:
-        survey = create(questionnaire, slug, source=path.read_text(encoding="utf-8"))
+        survey = create(
+            questionnaire, slug, actor=ACTOR, source=path.read_text(encoding="utf-8"), file=path.name
+        )
     elif not survey.family and survey.questionnaire_id == questionnaire.id:
         # A demo database from before waves: the survey joins its family (its questionnaire stays as it was).
         survey.family, survey.wave = questionnaire.family or "", questionnaire.wave or ""
         survey.save(update_fields=["family", "wave"])
     if not survey.responses.filter(source="demo").exists():
         made = records()
-        store(survey, made, source="demo")
+        store(survey, made, actor=ACTOR, source="demo")
         by_id = {r.public_id: r for r in survey.responses.filter(source="demo")}
         QuoteSelection.objects.bulk_create(
             [QuoteSelection(response=by_id[rid], question_id=qid) for qid, rid in quote_flags(made)]
@@ -155,8 +159,8 @@ def _demo_wave(slug: str, template: str, records: Callable[[], list[Any]]) -> Su
         for question in survey.questionnaire.questions():
             builtin = builtin_codebook(survey.questionnaire_id, question.id)
             if builtin is not None:
-                set_codebook(survey, builtin)
-                apply_rules(survey, question.id)
+                set_codebook(survey, builtin, actor=ACTOR)
+                apply_rules(survey, question.id, actor=ACTOR)
     return survey
 
 
@@ -176,8 +180,7 @@ def demo_users(password: str) -> list[tuple[str, str]]:
         user = user_model.objects.filter(username=username).first() or user_model(username=username)
         user.is_staff = role == StaffRole.Role.ADMIN  # Django's own admin is for administrators only
         user.is_superuser = role == StaffRole.Role.ADMIN
-        if not user.check_password(password):  # hashing takes a quarter of a second: only when it changed
-            user.set_password(password)
+        user.set_password(password)
         user.save()
         StaffRole.objects.update_or_create(user=user, defaults={"role": role, "district": district})
         made.append((username, str(StaffRole.Role(role).label)))

@@ -10,11 +10,11 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read only: the log is written by the application, never edited."""
 
-    list_display = ("at", "username", "action", "target")
-    list_filter = ("action",)
+    list_display = ("at", "username", "channel", "via", "action", "target")
+    list_filter = ("action", "channel")
     search_fields = ("username", "target")
     date_hierarchy = "at"
-    readonly_fields = ("at", "user", "username", "action", "target", "detail")
+    readonly_fields = ("at", "user", "username", "channel", "via", "action", "target", "detail")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

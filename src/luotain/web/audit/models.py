@@ -22,8 +22,18 @@ class AuditEvent(models.Model):
         REPORT_DOWNLOADED = "report_downloaded", _("report downloaded")
         CODING_CHANGED = "coding_changed", _("coding changed")
         INVITATIONS_SENT = "invitations_sent", _("invitations sent")
+        REMINDERS_SENT = "reminders_sent", _("reminders sent")
+        CONTACTS_IMPORTED = "contacts_imported", _("contacts imported")
         CONTACTS_EXPORTED = "contacts_exported", _("contact data exported")
         CONTACTS_ERASED = "contacts_erased", _("contact data erased")
+        RESPONSES_IMPORTED = "responses_imported", _("responses imported")
+        RESPONSES_EXPORTED = "responses_exported", _("responses exported")
+        RETENTION_APPLIED = "retention_applied", _("retention applied")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("back office")
+        COMMAND = "command", _("command")
+        SYSTEM = "system", _("scheduled job")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -37,6 +47,10 @@ class AuditEvent(models.Model):
     # The user name at the time (kept if the user is deleted); for a failed sign-in, the name tried if such
     # a user exists, otherwise empty: a password typed into the name field is never logged.
     username = models.CharField(_("user name"), max_length=150, blank=True)
+    # Where it was done: the back office (or the admin), a `luotain` command (its name in ``via``, the
+    # operating system's user in ``username``), or a scheduled job.
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    via = models.CharField(_("command or job"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
     target = models.CharField(_("target"), max_length=200, blank=True)
     detail = models.JSONField(_("details"), default=dict, blank=True)

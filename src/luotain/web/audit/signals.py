@@ -9,18 +9,18 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .models import AuditEvent
-from .services import record
+from .services import Actor, record
 
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(user, AuditEvent.Action.SIGN_IN)
+    record(Actor.of(user), AuditEvent.Action.SIGN_IN)
 
 
 @receiver(user_logged_out)
 def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record(user, AuditEvent.Action.SIGN_OUT)
+        record(Actor.of(user), AuditEvent.Action.SIGN_OUT)
 
 
 @receiver(user_login_failed)

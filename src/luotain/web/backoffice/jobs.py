@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luotain.report.make import FORMATS as DECK_FORMATS
+from luotain.web.audit.services import Action, Actor, record
 
 from .models import Job, ReportFile
 
@@ -32,6 +33,22 @@ CONTENT_TYPES = {
     "table": "text/html; charset=utf-8",
 }
 FORMATS = (*DECK_FORMATS, "table")
+
+
+def request_report(survey: Any, formats: list[str], *, actor: Actor, language: str = "fi") -> Job:
+    """Ask for the survey's report in these formats (made in the background); recorded in the audit log."""
+    with transaction.atomic():
+        job = submit(Job.Kind.REPORT, survey, user=actor.user, formats=formats, language=language)
+        record(actor, Action.REPORT_REQUESTED, survey.slug, formats=formats)
+    return job
+
+
+def report_file(survey: Any, job_id: int, fmt: str, *, actor: Actor) -> ReportFile | None:
+    """A finished report file of the survey, to hand out; its download recorded in the audit log."""
+    file = ReportFile.objects.filter(job__survey=survey, job_id=job_id, format=fmt).first()
+    if file is not None:
+        record(actor, Action.REPORT_DOWNLOADED, survey.slug, job=job_id, format=fmt, file=file.filename)
+    return file
 
 
 def submit(kind: str, survey: Any, *, user: Any = None, district: Any = None, **params: Any) -> Job:
@@ -215,11 +232,18 @@ def _report(job: Job) -> None:
     job.result = {"files": [f.filename for f in job.files.all()]}
 
 
+def _actor(job: Job) -> Actor:
+    """Who asked for the job: the staff user, or Luotain itself."""
+    return Actor.of(job.requested_by) if job.requested_by else Actor.system(f"job {job.pk}")
+
+
 def _invite(job: Job) -> None:
     from luotain.web.distribution.services import invite
 
     _step(job, 10, "sending")
-    sending = invite(job.survey, job.district)  # skips contacts already invited: safe to run again
+    sending = invite(
+        job.survey, job.district, actor=_actor(job)
+    )  # skips contacts already invited: safe to run again
     job.result = {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped}
 
 
@@ -228,7 +252,10 @@ def _remind(job: Job) -> None:
 
     _step(job, 10, "sending")
     sending = remind(
-        job.survey, max_reminders=job.params.get("max_reminders", 2), min_days=job.params.get("min_days", 7)
+        job.survey,
+        actor=_actor(job),
+        max_reminders=job.params.get("max_reminders", 2),
+        min_days=job.params.get("min_days", 7),
     )
     job.result = {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped}
 

@@ -13,7 +13,8 @@ from luotain.questionnaire import OpenText, Text
 from luotain.text import codebook as cb
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 from luotain.text.suggest import Suggestion, suggest_themes
-from luotain.web.collect.models import Response
+from luotain.web.audit.services import Action, Actor, record
+from luotain.web.collect.models import QuoteSelection, Response
 from luotain.web.surveys.models import Survey
 
 from .models import CodeAssignment, RejectedSuggestion, SurveyCodebook
@@ -29,7 +30,20 @@ class CodingError(ValueError):
     pass
 
 
-def set_codebook(survey: Survey, codebook: Codebook) -> SurveyCodebook:
+@transaction.atomic
+def set_codebook(survey: Survey, codebook: Codebook, *, actor: Actor) -> SurveyCodebook:
+    """Install ``codebook`` for its question (replacing the one there was); recorded in the audit log."""
+    stored = _store(survey, codebook)
+    _log(actor, survey, codebook.question, "codebook", codes=len(codebook.codes))
+    return stored
+
+
+def _log(actor: Actor, survey: Survey, question_id: str, change: str, **what: Any) -> None:
+    """A coding change in the audit log: identifiers and theme names, never answers."""
+    record(actor, Action.CODING_CHANGED, survey.slug, question=question_id, change=change, **what)
+
+
+def _store(survey: Survey, codebook: Codebook) -> SurveyCodebook:
     _open_question(survey, codebook.question)
     stored, _ = SurveyCodebook.objects.update_or_create(
         survey=survey,
@@ -66,14 +80,15 @@ def _edit(survey: Survey, question_id: str, change: Any) -> Codebook:
         codebook = change(stored_codebook(survey, question_id))
     except cb.CodebookError as exc:
         raise CodingError(str(exc)) from None
-    set_codebook(survey, codebook)
+    _store(survey, codebook)
     return codebook
 
 
 @transaction.atomic
-def apply_rules(survey: Survey, question_id: str, user: Any = None) -> int:
+def apply_rules(survey: Survey, question_id: str, *, actor: Actor) -> int:
     """Replace the rule-given codes of the question with the codebook's; manual codes stay. Returns how many
     codes the rules gave."""
+    user = actor.user
     codebook = codebook_of(survey, question_id)
     responses = {r.public_id: r for r in survey.responses.all() if r.answers.get(question_id)}
     coded = code_answers(codebook, {rid: r.answers[question_id] for rid, r in responses.items()})
@@ -96,10 +111,19 @@ def apply_rules(survey: Survey, question_id: str, user: Any = None) -> int:
         if (responses[rid].pk, code) not in by_hand
     ]
     CodeAssignment.objects.bulk_create(new)
+    _log(actor, survey, question_id, "apply_rules", codes=len(new))
     return len(new)
 
 
-def assign(response: Response, question_id: str, code: str, user: Any = None) -> CodeAssignment:
+@transaction.atomic
+def assign(response: Response, question_id: str, code: str, *, actor: Actor) -> CodeAssignment:
+    """Give an answer a code by hand."""
+    assignment = _assign(response, question_id, code, actor.user)
+    _log(actor, response.survey, question_id, "assign", response=response.public_id, code=code)
+    return assignment
+
+
+def _assign(response: Response, question_id: str, code: str, user: Any) -> CodeAssignment:
     codebook = codebook_of(response.survey, question_id)
     if code not in {c.id for c in codebook.codes}:
         raise CodingError(f"'{code}' is not a code of '{question_id}'")
@@ -112,14 +136,29 @@ def assign(response: Response, question_id: str, code: str, user: Any = None) ->
     return assignment
 
 
-def remove(response: Response, question_id: str, code: str, user: Any = None) -> None:
+@transaction.atomic
+def remove(response: Response, question_id: str, code: str, *, actor: Actor) -> None:
     """Take a code away; recorded, so that running the rules again does not give it back."""
     CodeAssignment.objects.update_or_create(
         response=response,
         question_id=question_id,
         code=code,
-        defaults={"source": REMOVED, "coded_by": user},
+        defaults={"source": REMOVED, "coded_by": actor.user},
     )
+    _log(actor, response.survey, question_id, "remove", response=response.public_id, code=code)
+
+
+@transaction.atomic
+def choose_quote(response: Response, question_id: str, *, actor: Actor) -> None:
+    """Choose an answer to quote in the report (attributed by organisation type and role only)."""
+    QuoteSelection.objects.get_or_create(response=response, question_id=question_id)
+    _log(actor, response.survey, question_id, "quote", response=response.public_id)
+
+
+@transaction.atomic
+def drop_quote(response: Response, question_id: str, *, actor: Actor) -> None:
+    QuoteSelection.objects.filter(response=response, question_id=question_id).delete()
+    _log(actor, response.survey, question_id, "unquote", response=response.public_id)
 
 
 def codes_of(survey: Survey, question_id: str) -> dict[str, list[str]]:
@@ -183,10 +222,11 @@ def accept_suggestion(
     name: Text,
     members: Sequence[str],
     keywords: Iterable[str] = (),
-    user: Any = None,
+    *,
+    actor: Actor,
 ) -> Codebook:
     """A suggestion becomes a code: added to the codebook (with the keywords the analyst kept, if any) and
-    given by hand to the suggestion's answers (response public ids)."""
+    given by hand to the suggestion's answers (response public ids). Without members: a new code."""
     _open_question(survey, question_id)
     lang = survey.questionnaire.languages[0]
     codebook = _edit(
@@ -194,29 +234,37 @@ def accept_suggestion(
         question_id,
         lambda current: cb.add_code(current, question_id, code_id, name, keywords, language=lang),
     )
-    for response in survey.responses.filter(public_id__in=list(members)):
-        if _answered(response, question_id):
-            assign(response, question_id, code_id, user)
+    given = [r for r in survey.responses.filter(public_id__in=list(members)) if _answered(r, question_id)]
+    for response in given:
+        _assign(response, question_id, code_id, actor.user)
+    change = "accept" if members else "new_code"
+    _log(actor, survey, question_id, change, code=code_id, name=name.fi, member=[r.public_id for r in given])
     return codebook
 
 
-def reject_suggestion(survey: Survey, question_id: str, terms: Sequence[str], user: Any = None) -> None:
+@transaction.atomic
+def reject_suggestion(survey: Survey, question_id: str, terms: Sequence[str], *, actor: Actor) -> None:
     _open_question(survey, question_id)
     RejectedSuggestion.objects.create(
-        survey=survey, question_id=question_id, terms=list(terms), rejected_by=user
+        survey=survey, question_id=question_id, terms=list(terms), rejected_by=actor.user
     )
-
-
-def rename(survey: Survey, question_id: str, code_id: str, name: Text) -> Codebook:
-    return _edit(
-        survey, question_id, lambda current: cb.rename_code(_must(current, question_id), code_id, name)
-    )
+    _log(actor, survey, question_id, "reject", term=list(terms))
 
 
 @transaction.atomic
-def merge(survey: Survey, question_id: str, sources: Sequence[str], into: str, user: Any = None) -> Codebook:
+def rename(survey: Survey, question_id: str, code_id: str, name: Text, *, actor: Actor) -> Codebook:
+    codebook = _edit(
+        survey, question_id, lambda current: cb.rename_code(_must(current, question_id), code_id, name)
+    )
+    _log(actor, survey, question_id, "rename", code=code_id, name=name.fi)
+    return codebook
+
+
+@transaction.atomic
+def merge(survey: Survey, question_id: str, sources: Sequence[str], into: str, *, actor: Actor) -> Codebook:
     """Codes folded into one: the codebook's keywords join, and every answer that had one of them has the
     merged code (by hand if any of its codes was given by hand)."""
+    user = actor.user
     codebook = _edit(
         survey, question_id, lambda current: cb.merge_codes(_must(current, question_id), sources, into)
     )
@@ -234,6 +282,7 @@ def merge(survey: Survey, question_id: str, sources: Sequence[str], into: str, u
             target.source, target.coded_by = MANUAL, user or assignment.coded_by
             target.save(update_fields=["source", "coded_by"])
     moved.delete()
+    _log(actor, survey, question_id, "merge", source=list(sources), into=into)
     return codebook
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
+from luotain.web.audit.services import Action, Actor, record
 from luotain.web.partners.models import District, Organisation
 from luotain.web.surveys.models import Survey
 
@@ -167,8 +168,11 @@ def submit_response(draft_id: int, last_page: tuple[Section, dict[str, Any], int
 
 
 @transaction.atomic
-def import_responses(survey: Survey, records: Iterable[ResponseRecord], source: str = "import") -> int:
-    """Add responses from a response table. All or nothing: an id already stored stops the import."""
+def import_responses(
+    survey: Survey, records: Iterable[ResponseRecord], *, actor: Actor, source: str = "import"
+) -> int:
+    """Add responses from a response table. All or nothing: an id already stored stops the import. Recorded
+    in the audit log."""
     records = list(records)
     ids = [r.response_id for r in records]
     if len(set(ids)) != len(ids):
@@ -193,11 +197,18 @@ def import_responses(survey: Survey, records: Iterable[ResponseRecord], source: 
         ],
         batch_size=500,
     )
+    record(actor, Action.RESPONSES_IMPORTED, survey.slug, responses=len(records), source=source)
     return len(records)
 
 
 def response_records(survey: Survey) -> list[ResponseRecord]:
-    return [
-        ResponseRecord(r.public_id, r.submitted_at, dict(r.answers))
-        for r in survey.responses.order_by("submitted_at", "id").only("public_id", "submitted_at", "answers")
-    ]
+    """The survey's responses as response-table records, oldest first, in one query."""
+    rows = survey.responses.order_by("submitted_at", "id").values_list("public_id", "submitted_at", "answers")
+    return [ResponseRecord(public_id, at, dict(answers)) for public_id, at, answers in rows]
+
+
+def export_responses(survey: Survey, *, actor: Actor, format: str) -> list[ResponseRecord]:
+    """The survey's responses to take out (a file in ``format``); recorded in the audit log."""
+    records = response_records(survey)
+    record(actor, Action.RESPONSES_EXPORTED, survey.slug, responses=len(records), format=format)
+    return records

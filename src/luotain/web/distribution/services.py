@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.models import Draft, Response
 from luotain.web.collect.services import hash_token, require_open
 from luotain.web.partners.models import Contact, District, Organisation
@@ -46,9 +47,13 @@ class Sending:
     failed: int = 0
     skipped: int = 0
 
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "failed": self.failed, "skipped": self.skipped}
 
-def invite(survey: Survey, district: District, *, base_url: str | None = None) -> Sending:
-    """Invite the district's contacts who have no invitation to this survey yet, one email each."""
+
+def invite(survey: Survey, district: District, *, actor: Actor, base_url: str | None = None) -> Sending:
+    """Invite the district's contacts who have no invitation to this survey yet, one email each; the
+    sending is recorded in the audit log with its counts."""
     require_open(survey)
     result = Sending()
     invited = set(survey.invitations.values_list("contact_id", flat=True))
@@ -80,14 +85,20 @@ def invite(survey: Survey, district: District, *, base_url: str | None = None) -
             result.sent += 1
         else:
             result.failed += 1
+    record(actor, Action.INVITATIONS_SENT, survey.slug, district=district.slug, **result.counts())
     return result
 
 
 def remind(
-    survey: Survey, *, max_reminders: int = 2, min_days: int = 7, base_url: str | None = None
+    survey: Survey,
+    *,
+    actor: Actor,
+    max_reminders: int = 2,
+    min_days: int = 7,
+    base_url: str | None = None,
 ) -> Sending:
     """Remind those who have not submitted nor opted out, at most ``max_reminders`` times, not sooner than
-    ``min_days`` after the last message."""
+    ``min_days`` after the last message; recorded in the audit log with its counts."""
     require_open(survey)
     result = Sending()
     cutoff = timezone.now() - timedelta(days=min_days)
@@ -106,6 +117,7 @@ def remind(
             result.sent += 1
         else:
             result.failed += 1
+    record(actor, Action.REMINDERS_SENT, survey.slug, **result.counts())
     return result
 
 
@@ -142,7 +154,7 @@ def _send(invitation: Invitation, kind: str, base_url: str | None) -> bool:
 
 
 @transaction.atomic
-def close_survey(survey: Survey) -> int:
+def close_survey(survey: Survey, *, actor: Actor) -> int:
     """Close the survey now (if it is not closed yet) and, if it is anonymised, cut the link between
     contacts and their answers: invitations keep organisation and district, not the person. Returns how
     many invitations were anonymised."""
@@ -154,6 +166,7 @@ def close_survey(survey: Survey) -> int:
         cut = survey.invitations.exclude(contact=None).update(contact=None)
         survey.anonymised_at = now
     survey.save(update_fields=["closes_at", "anonymised_at"])
+    record(actor, Action.SURVEY_CLOSED, survey.slug, anonymised_invitations=cut)
     return cut
 
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from luotain.web.audit.services import Action, Actor, record
+
 from .models import Contact, Organisation
 
 COLUMNS = ("name", "email", "organisation", "role", "language")
@@ -188,10 +190,12 @@ def check_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Contact], l
 
 
 @transaction.atomic
-def import_contacts(path: Path, *, skip_invalid: bool = False) -> ContactImport:
-    """Import contacts. Any bad row stops the whole import unless ``skip_invalid``: then good rows go in."""
+def import_contacts(path: Path, *, actor: Actor, skip_invalid: bool = False) -> ContactImport:
+    """Import contacts. Any bad row stops the whole import unless ``skip_invalid``: then good rows go in.
+    Recorded in the audit log (the file's name and the counts)."""
     good, problems = check_rows(read_rows(path))
     if problems and not skip_invalid:
         raise ContactImportError(problems)
     Contact.objects.bulk_create(good)
+    record(actor, Action.CONTACTS_IMPORTED, "", file=path.name, contacts=len(good), left_out=len(problems))
     return ContactImport(created=len(good), problems=problems)

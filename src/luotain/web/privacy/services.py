@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.models import Draft, Response
 from luotain.web.distribution.models import Invitation, SurveyContact
 from luotain.web.partners.models import Contact
@@ -133,14 +134,14 @@ class RetentionReport:
         return out
 
 
-def apply_retention(now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
+def apply_retention(*, actor: Actor, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
     """Apply every survey's retention period (``Survey.retention_days`` after closing): for each survey past
     it, invitations lose their contact and their delivery errors, every answering link stops working, the
     record of who was invited goes, and contacts that no survey within its retention period needs are
     deleted (with the admin's history of them). Responses stay. An anonymised survey that closed by its
     closing time, without `luotain close`, is anonymised as closing would have done. Idempotent: a second
     run changes nothing. With ``dry_run`` nothing is changed and the report says what would be. ``now``:
-    for tests; a scheduled job calls it without arguments."""
+    for tests. What it changed is recorded in the audit log (a run that changed nothing is not)."""
     now = now or timezone.now()
     report = RetentionReport(now=now, dry_run=dry_run)
     due: list[tuple[Survey, datetime]] = []
@@ -192,6 +193,16 @@ def apply_retention(now: datetime | None = None, dry_run: bool = False) -> Reten
         if not dry_run:
             report.admin_log_entries_deleted = _admin_history(gone).delete()[0]
             Contact.objects.filter(pk__in=gone).delete()
+            changed = [s.slug for s in report.surveys if s.changed]
+            if changed or report.anonymised or report.contacts_deleted:
+                record(
+                    actor,
+                    Action.RETENTION_APPLIED,
+                    "",
+                    surveys=changed,
+                    anonymised=[slug for slug, _cut in report.anonymised],
+                    contacts_deleted=report.contacts_deleted,
+                )
     return report
 
 
@@ -236,10 +247,11 @@ def _invitation_data(invitation: Invitation) -> dict[str, Any]:
     return data
 
 
-def export_contact(email: str) -> dict[str, Any]:
+def export_contact(email: str, *, actor: Actor) -> dict[str, Any]:
     """Everything stored about the person with this email address, as JSON-ready data: each contact row (one
     per organisation), the surveys they were invited to, and each invitation that still names them: when it
-    was sent, reminders, opting out, whether they answered, and their answers if the survey is identified."""
+    was sent, reminders, opting out, whether they answered, and their answers if the survey is identified.
+    The export is recorded in the audit log, without the address."""
     contacts = []
     for contact in _contacts_by_email(email):
         invitations = contact.invitations.select_related("survey", "draft", "district")
@@ -257,6 +269,7 @@ def export_contact(email: str) -> dict[str, Any]:
                 "invitations": [_invitation_data(i) for i in invitations],
             }
         )
+    record(actor, Action.CONTACTS_EXPORTED, "", contacts=len(contacts))
     return {"email": email.strip(), "exported_at": timezone.now().isoformat(), "contacts": contacts}
 
 
@@ -287,10 +300,11 @@ class Erasure:
         ]
 
 
-def erase_contact(email: str, *, dry_run: bool = False) -> Erasure:
+def erase_contact(email: str, *, actor: Actor, dry_run: bool = False) -> Erasure:
     """Delete every contact row with this email address and cut every link between the person and answers:
     their invitations lose the contact (keeping organisation and district for response rates), their
-    answering links stop working, the admin's history of the contact goes. Answers stay, unlinked."""
+    answering links stop working, the admin's history of the contact goes. Answers stay, unlinked. The
+    erasure is recorded in the audit log with its counts, without the address."""
     result = Erasure(email=email.strip(), dry_run=dry_run)
     with nullcontext() if dry_run else transaction.atomic():
         contacts = list(_contacts_by_email(email))
@@ -312,4 +326,13 @@ def erase_contact(email: str, *, dry_run: bool = False) -> Erasure:
         result.answering_links_disabled = _retire_links(mine, drafts)
         result.admin_log_entries_deleted = history.delete()[0]
         Contact.objects.filter(pk__in=ids).delete()  # and, by cascade, the record of surveys invited to
+        if ids:
+            record(
+                actor,
+                Action.CONTACTS_ERASED,
+                "",
+                contacts=len(ids),
+                surveys=result.surveys,
+                invitations_unlinked=result.invitations_unlinked,
+            )
     return result

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from luotain.questionnaire import OpenText, Text
 from luotain.text.codebook import builtin_codebook, rank_themes
 from luotain.text.redact import redact
-from luotain.web.audit.services import Action, record
+from luotain.web.audit.services import Actor
 from luotain.web.coding import services
 from luotain.web.collect.models import QuoteSelection, Response
 
@@ -48,7 +48,6 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _act(request, current, question_id)
-            record(request, Action.CODING_CHANGED, slug, question=question_id, **_what(request))
         except services.CodingError as exc:
             messages.error(request, str(exc))
         target = reverse("backoffice:coding_question", args=[slug, question_id])
@@ -111,18 +110,6 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
     )
 
 
-def _what(request: HttpRequest) -> dict[str, object]:
-    """The coding action and what it named, for the audit log (identifiers and theme names, no answers)."""
-    what: dict[str, object] = {"change": request.POST.get("action", "")}
-    for key in ("response", "code", "name", "into"):
-        if request.POST.get(key):
-            what[key] = request.POST[key][:300]
-    for key in ("source", "member", "term"):
-        if request.POST.getlist(key):
-            what[key] = request.POST.getlist(key)[:200]
-    return what
-
-
 def _attribution_questions(current):  # type: ignore[no-untyped-def]
     from luotain.report.spec import builtin_spec
 
@@ -144,14 +131,14 @@ def _label(current, question_id: str, response: Response) -> str:  # type: ignor
 
 def _act(request: HttpRequest, current, question_id: str) -> None:  # type: ignore[no-untyped-def]
     action = request.POST.get("action", "")
-    user = request.user
+    actor = Actor.of(request)
     if action == "apply_rules":
         if services.stored_codebook(current, question_id) is None:
             builtin = builtin_codebook(current.questionnaire_id, question_id)
             if builtin is None:
                 raise services.CodingError(_("There is no codebook for this question yet."))
-            services.set_codebook(current, builtin)
-        n = services.apply_rules(current, question_id, user)
+            services.set_codebook(current, builtin, actor=actor)
+        n = services.apply_rules(current, question_id, actor=actor)
         messages.success(request, _("Coded by the keyword rules: %(n)s codes.") % {"n": n})
         return
     if action in ("assign", "remove", "quote", "unquote"):
@@ -160,13 +147,13 @@ def _act(request: HttpRequest, current, question_id: str) -> None:  # type: igno
             raise Http404
         code = request.POST.get("code", "")
         if action == "assign":
-            services.assign(response, question_id, code, user)
+            services.assign(response, question_id, code, actor=actor)
         elif action == "remove":
-            services.remove(response, question_id, code, user)
+            services.remove(response, question_id, code, actor=actor)
         elif action == "quote":
-            QuoteSelection.objects.get_or_create(response=response, question_id=question_id)
+            services.choose_quote(response, question_id, actor=actor)
         else:
-            QuoteSelection.objects.filter(response=response, question_id=question_id).delete()
+            services.drop_quote(response, question_id, actor=actor)
         return
     if action in ("accept", "new_code"):
         form = NewCodeForm(request.POST)
@@ -183,22 +170,22 @@ def _act(request: HttpRequest, current, question_id: str) -> None:  # type: igno
             Text(fi=form.cleaned_data["name"]),
             members,
             keywords,
-            user,
+            actor=actor,
         )
         messages.success(request, _("The theme was added."))
         return
     if action == "reject":
-        services.reject_suggestion(current, question_id, request.POST.getlist("term"), user)
+        services.reject_suggestion(current, question_id, request.POST.getlist("term"), actor=actor)
         return
     if action == "rename":
         name = request.POST.get("name", "").strip()
         if not name:
             raise services.CodingError(_("Give the theme a name."))
-        services.rename(current, question_id, request.POST.get("code", ""), Text(fi=name))
+        services.rename(current, question_id, request.POST.get("code", ""), Text(fi=name), actor=actor)
         return
     if action == "merge":
         services.merge(
-            current, question_id, request.POST.getlist("source"), request.POST.get("into", ""), user
+            current, question_id, request.POST.getlist("source"), request.POST.get("into", ""), actor=actor
         )
         messages.success(request, _("The themes were merged."))
         return

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luotain.web.audit.services import Action, record
 from luotain.web.distribution.models import Invitation
 from luotain.web.distribution.services import district_contacts
 from luotain.web.surveys.models import Survey
@@ -67,6 +66,5 @@ def send_invitations(request: HttpRequest, district_slug: str, slug: str) -> Htt
         messages.error(request, _("The survey is not open: invitations cannot be sent."))
     else:
         jobs.submit(Job.Kind.INVITE, survey, user=request.user, district=current)
-        record(request, Action.INVITATIONS_SENT, slug, district=current.slug)
         messages.success(request, _("The invitations are being sent; the table below shows how it goes."))
     return HttpResponseRedirect(reverse("backoffice:district", args=[district_slug]))

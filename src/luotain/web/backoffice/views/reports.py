@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from luotain.web.audit.services import Action, record
+from luotain.web.audit.services import Actor
 
 from .. import jobs
 from ..access import ADMIN, ANALYST, staff_view
-from ..models import Job, ReportFile
+from ..models import Job
 from .common import page, survey_for
 
 FORMAT_NAMES = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF", "html": "HTML", "table": "HTML tables"}
@@ -24,8 +24,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         formats = [f for f in request.POST.getlist("format") if f in jobs.FORMATS]
         if formats:
-            jobs.submit(Job.Kind.REPORT, current, user=request.user, formats=formats, language="fi")
-            record(request, Action.REPORT_REQUESTED, slug, formats=formats)
+            jobs.request_report(current, formats, actor=Actor.of(request))
             return HttpResponseRedirect(reverse("backoffice:reports", args=[slug]))
         problem = _("Choose at least one format.")
     job_list = list(current.jobs.filter(kind=Job.Kind.REPORT).prefetch_related("files")[:20])
@@ -48,10 +47,9 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_view(ADMIN, ANALYST)
 def download(request: HttpRequest, slug: str, job_id: int, fmt: str) -> HttpResponse:
     current = survey_for(slug)
-    file = ReportFile.objects.filter(job__survey=current, job_id=job_id, format=fmt).first()
+    file = jobs.report_file(current, job_id, fmt, actor=Actor.of(request))
     if file is None:
         raise Http404
-    record(request, Action.REPORT_DOWNLOADED, slug, job=job_id, format=fmt, file=file.filename)
     response = HttpResponse(bytes(file.content), content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisError, ResponseFrame
-from luotain.web.audit.services import Action, record
+from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.services import response_records
 from luotain.web.partners.models import District
 
@@ -55,7 +55,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             body = _("Fewer than %(k)s answers match the filters: nothing is shown.") % {"k": k}
         else:
             body = dashboard.csv_text(questionnaire, result, lang)
-        record(request, Action.RESULTS_DOWNLOADED, slug, filters=filters, by=by, shown=not too_few)
+        record(Actor.of(request), Action.RESULTS_DOWNLOADED, slug, filters=filters, by=by, shown=not too_few)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{current.slug}-tulokset.csv"'
         return response

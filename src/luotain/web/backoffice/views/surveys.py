@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luotain.questionnaire import QuestionnaireError, parse_questionnaire
-from luotain.web.audit.services import Action, record
+from luotain.web.audit.services import Actor
 from luotain.web.collect import forms as collect_forms
 from luotain.web.distribution.services import close_survey
 from luotain.web.surveys.models import Survey
-from luotain.web.surveys.services import create_survey
+from luotain.web.surveys.services import create_survey, open_survey, set_window
 
 from ..access import ADMIN, ALL, staff_view
 from ..forms import NewSurveyForm, WindowForm
@@ -48,11 +46,12 @@ def new_survey(request: HttpRequest) -> HttpResponse:
             survey = create_survey(
                 questionnaire,
                 form.cleaned_data["slug"],
+                actor=Actor.of(request),
                 source=text,
+                file=upload.name,
                 opens_at=form.cleaned_data["opens_at"],
                 closes_at=form.cleaned_data["closes_at"],
             )
-            record(request, Action.SURVEY_CREATED, survey.slug, file=upload.name)
             messages.success(request, _("The survey was created."))
             return HttpResponseRedirect(reverse("backoffice:survey", args=[survey.slug]))
     return page(
@@ -95,15 +94,8 @@ def window(request: HttpRequest, slug: str) -> HttpResponse:
     form = WindowForm(request.POST)
     if not form.is_valid():
         return page(request, "backoffice/survey.html", _survey_context(current, form), status=400)
-    current.opens_at = form.cleaned_data["opens_at"]
-    current.closes_at = form.cleaned_data["closes_at"]
-    current.save(update_fields=["opens_at", "closes_at"])
-    record(
-        request,
-        Action.WINDOW_CHANGED,
-        slug,
-        opens_at=_iso(current.opens_at),
-        closes_at=_iso(current.closes_at),
+    set_window(
+        current, form.cleaned_data["opens_at"], form.cleaned_data["closes_at"], actor=Actor.of(request)
     )
     messages.success(request, _("The answering window was saved."))
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
@@ -112,12 +104,7 @@ def window(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_view(ADMIN)
 def open_now(request: HttpRequest, slug: str) -> HttpResponse:
-    current = survey_for(slug)
-    current.opens_at = timezone.now()
-    if current.closes_at and current.closes_at <= current.opens_at:
-        current.closes_at = None
-    current.save(update_fields=["opens_at", "closes_at"])
-    record(request, Action.SURVEY_OPENED, slug)
+    open_survey(survey_for(slug), actor=Actor.of(request))
     messages.success(request, _("The survey is open."))
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
 
@@ -125,17 +112,12 @@ def open_now(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_view(ADMIN)
 def close_now(request: HttpRequest, slug: str) -> HttpResponse:
-    cut = close_survey(survey_for(slug))
-    record(request, Action.SURVEY_CLOSED, slug, anonymised_invitations=cut)
+    cut = close_survey(survey_for(slug), actor=Actor.of(request))
     messages.success(
         request,
         _("The survey is closed. Links between contacts and answers cut: %(n)s.") % {"n": cut},
     )
     return HttpResponseRedirect(reverse("backoffice:survey", args=[slug]))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 @staff_view(*ALL)
