@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from luotain.analysis import mean_ci, nps, share_words, wilson
+from luotain.analysis import mean_ci, nps, wilson
 from luotain.analysis.stats import independence_test
-from luotain.analysis.wording import BANDS
+from luotain.present import share_words
+from luotain.present.wording import BANDS
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from luotain.analysis import ResponseFrame, analyse
-from luotain.report.numbers import round_half_up
+from luotain.present.numbers import round_half_up
 from luotain.responses import to_csv_text
 from luotain.responses.demo import generate
 

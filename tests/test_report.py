@@ -11,10 +11,10 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from luotain.analysis import ResponseFrame, analyse
+from luotain.present.numbers import percent
 from luotain.questionnaire import load_builtin, parse_questionnaire
 from luotain.report.build import QuoteCandidate, build_deck
 from luotain.report.make import make_deck
-from luotain.report.numbers import percent
 from luotain.report.render import render
 from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord

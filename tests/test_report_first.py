@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import re
 
+from luotain.present.numbers import number, percent
 from luotain.questionnaire import parse_questionnaire
 from luotain.report.first import render_html
-from luotain.report.numbers import number, percent
 from luotain.responses import ResponseRecord
 from luotain.responses.demo import generate
 

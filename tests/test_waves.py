@@ -19,6 +19,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from luotain.analysis import ResponseFrame, analyse
 from luotain.analysis.compare import fold, trend
 from luotain.analysis.difference import Moments, mean_difference, nps_difference, proportion_difference
+from luotain.present.numbers import round_half_up
 from luotain.questionnaire import (
     QuestionnaireError,
     builtin_template_path,
@@ -27,7 +28,6 @@ from luotain.questionnaire import (
 )
 from luotain.questionnaire.waves import wave_key
 from luotain.report.make import make_deck
-from luotain.report.numbers import round_half_up
 from luotain.report.render import render
 from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord, demo_2025, to_csv_text

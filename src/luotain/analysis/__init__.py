@@ -6,7 +6,6 @@ from .engine import analyse, apply_filters, question_result
 from .frame import CellIssue, LoadReport, ResponseFrame, ResponseTableError
 from .results import AnalysisResult, Breakdown, QuestionResult, Shares
 from .stats import mean_ci, nps, wilson
-from .wording import share_words
 
 __all__ = [
     "DISTRICT",
@@ -24,6 +23,5 @@ __all__ = [
     "mean_ci",
     "nps",
     "question_result",
-    "share_words",
     "wilson",
 ]

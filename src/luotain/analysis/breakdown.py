@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -28,7 +29,7 @@ from .stats import independence_test, wilson
 DISTRICT = "district"
 
 
-class AnalysisError(ValueError):
+class AnalysisError(InvalidInput, ValueError):
     """A request the analysis cannot answer (an unknown breakdown or filter)."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import Column, Questionnaire
 from luotain.registry import Registry, default_registry
 from luotain.responses import META_COLUMNS, ResponseRecord, format_value
@@ -36,7 +37,7 @@ class CellIssue:
         return f"{where}, column '{self.column}': {self.message}"
 
 
-class ResponseTableError(Exception):
+class ResponseTableError(InvalidInput):
     """The table cannot be analysed as it is; ``issues`` lists the first 20 problems of ``total``."""
 
     def __init__(self, issues: list[CellIssue], total: int, columns: Sequence[str]):

@@ -31,7 +31,7 @@ from .codebook import (
     fit_bytes,
     spss_name,
 )
-from .options import FORMATS
+from .formats import FORMATS
 from .sheets import append_rows
 
 CODEBOOK_HEADER = [

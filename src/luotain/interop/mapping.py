@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -181,7 +182,7 @@ class Mapping:
     submitted_at: str | None = None
 
 
-class MappingError(ValueError):
+class MappingError(InvalidInput, ValueError):
     """A mapping file that does not fit the questionnaire; every problem is listed."""
 
 

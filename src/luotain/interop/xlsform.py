@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire.model import LANGUAGES
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
@@ -74,7 +75,7 @@ class ConversionNote:
         return f"{where}{who}: {kind}: {self.message}"
 
 
-class XlsFormError(Exception):
+class XlsFormError(InvalidInput):
     """A form that cannot be read at all (no survey sheet, no type column, ...), or one pyxform refuses."""
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from luotain.errors import InvalidInput
+
 from .model import QUESTION_TYPES, Questionnaire
 
 
@@ -31,7 +33,7 @@ class Problem:
         return f"{where}:{who} {self.message}"
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(InvalidInput):
     """A questionnaire file that cannot be used; ``problems`` lists everything found wrong."""
 
     def __init__(self, problems: list[Problem]):

@@ -12,9 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from luotain.analysis import AnalysisResult, share_words
+from luotain.analysis import AnalysisResult
 from luotain.analysis.compare import WaveFigures
 from luotain.analysis.results import QuestionResult
+from luotain.errors import InvalidInput
+from luotain.present import share_words
+from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -29,7 +32,6 @@ from luotain.text import redact
 
 from . import spec as s
 from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
-from .numbers import number, percent
 from .themes import theme
 from .trends import TrendError, checked_items, trend_slide
 
@@ -103,7 +105,7 @@ def _quotable(text: str) -> str:
     return textwrap.shorten(text, QUOTE_LENGTH, placeholder=" …") if len(text) > QUOTE_LENGTH else text
 
 
-class SpecError(ValueError):
+class SpecError(InvalidInput, ValueError):
     """The spec names something the questionnaire or the analysis does not have."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from luotain.analysis import QuestionResult, ResponseFrame, analyse
+from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -22,8 +23,6 @@ from luotain.questionnaire import (
 )
 from luotain.registry import Registry, default_registry
 from luotain.responses import ResponseRecord
-
-from .numbers import number, percent
 
 
 def _environment() -> Environment:

@@ -14,6 +14,8 @@ from typing import Literal
 
 from luotain.analysis.compare import WaveFigures
 from luotain.analysis.results import AnalysisResult, Change, QuestionResult, ScoreChange
+from luotain.errors import InvalidInput
+from luotain.present.numbers import number, percent, round_half_up
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -26,7 +28,6 @@ from luotain.questionnaire import (
 
 from . import spec as s
 from .document import Slide, TrendChart
-from .numbers import number, percent, round_half_up
 
 Unit = Literal["%", "nps", "mean"]
 
@@ -144,7 +145,7 @@ class TrendFigure:
         return words[key].format(S=self.subject, b=b, n=n, d=d)
 
 
-class TrendError(ValueError):
+class TrendError(InvalidInput, ValueError):
     """A trend slide names what its question does not have."""
 
 

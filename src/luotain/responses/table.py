@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import Column, Questionnaire
 
 META_COLUMNS = ("response_id", "submitted_at")
@@ -32,7 +33,7 @@ NUMERIC_KINDS = ("integer", "number")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
-class CellError(ValueError):
+class CellError(InvalidInput, ValueError):
     """A value that does not fit its column."""
 
 
@@ -55,7 +56,7 @@ class TableProblem:
         return f"{where}{col}: {self.message}"
 
 
-class TableError(Exception):
+class TableError(InvalidInput):
     def __init__(self, problems: list[TableProblem], total: int | None = None):
         self.problems = problems
         self.total = total if total is not None else len(problems)

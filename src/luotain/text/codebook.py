@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import Text
 
 from .morphology import Analyzer, analyzer, words
@@ -111,7 +112,7 @@ def rank_themes(
 # Pure functions a coding screen calls through luotain.web.coding: each returns a new codebook.
 
 
-class CodebookError(ValueError):
+class CodebookError(InvalidInput, ValueError):
     pass
 
 

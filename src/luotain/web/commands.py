@@ -1,16 +1,17 @@
-"""The database side of the ``luotain`` command. ``luotain.cli`` calls these after ``setup()``."""
+"""The database side of the ``luotain`` command: ``luotain.cli`` reaches the web layer's services only
+through these, after ``setup()``. They raise ``luotain.errors.LuotainError`` for what a person must read
+(a survey that does not exist, say); the command line turns it into a message and an exit status."""
 
 from __future__ import annotations
 
-import io
 import os
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 import django
 from django.conf import settings
 
+from luotain.errors import InvalidInput, NotFound
 from luotain.web.server import exec_serve, run_worker, serve
 
 __all__ = ["exec_serve", "run_worker", "serve"]  # the CLI's way to the server (luotain.web.server)
@@ -23,8 +24,7 @@ def setup() -> None:
     try:
         django.setup()
     except ImproperlyConfigured as exc:  # a setting is missing or unsafe: say which, no traceback
-        stderr(f"error: {exc}")
-        raise SystemExit(2) from None
+        raise InvalidInput(f"error: {exc}") from None
     # The embedded default keeps its database under ./var/.
     if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
         Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -45,8 +45,7 @@ def get_survey(slug: str):  # type: ignore[no-untyped-def]
     survey = Survey.objects.filter(slug=slug).first()
     if survey is None:
         slugs = ", ".join(Survey.objects.values_list("slug", flat=True)) or "none"
-        stderr(f"error: no survey '{slug}' (surveys: {slugs})")
-        raise SystemExit(2)
+        raise NotFound(f"error: no survey '{slug}' (surveys: {slugs})")
     return survey
 
 
@@ -57,7 +56,7 @@ def create_survey(path: Path, slug: str) -> str:
 
     questionnaire = load_questionnaire(path)
     if Survey.objects.filter(slug=slug).exists():
-        raise SystemExit(f"error: a survey '{slug}' exists already")
+        raise InvalidInput(f"error: a survey '{slug}' exists already")
     create(
         questionnaire,
         slug,
@@ -123,8 +122,9 @@ def wave_frame(slug: str, other: str) -> tuple[str, Any]:
     wave = next((w for w in earlier if other in (w.slug, w.wave)), None)
     if wave is None:
         named = ", ".join(f"{w.slug} ({w.wave})" for w in earlier) or "none"
-        stderr(f"error: '{other}' is not an earlier wave of the family of '{slug}' (earlier waves: {named})")
-        raise SystemExit(2)
+        raise NotFound(
+            f"error: '{other}' is not an earlier wave of the family of '{slug}' (earlier waves: {named})"
+        )
     return wave.wave or wave.slug, ResponseFrame.from_records(wave.questionnaire, response_records(wave))
 
 
@@ -158,8 +158,7 @@ def invite(slug: str, district_slug: str, base_url: str | None) -> Any:
     district = District.objects.filter(slug=district_slug).first()
     if district is None:
         slugs = ", ".join(District.objects.values_list("slug", flat=True))
-        stderr(f"error: no district '{district_slug}' (districts: {slugs})")
-        raise SystemExit(2)
+        raise NotFound(f"error: no district '{district_slug}' (districts: {slugs})")
     return run(get_survey(slug), district, actor=_actor("invite"), base_url=base_url)
 
 
@@ -181,23 +180,28 @@ def close(slug: str) -> int:
     return close_survey(get_survey(slug), actor=_actor("close"))
 
 
-def install_codebook(slug: str, codebook: Any) -> int:
-    """Store a codebook for the survey and code its answers by the rules (codes given by hand stay)."""
+def install_codebook(slug: str, question: str, given: Any) -> int | None:
+    """Store the codebook (``given``, else the built-in one) for the survey's question and code its answers
+    by the rules (codes given by hand stay); how many codes the rules gave, None when there is no codebook."""
+    from luotain.text.codebook import builtin_codebook
+    from luotain.text.themes import open_question
     from luotain.web.coding.services import apply_rules, set_codebook
 
     survey = get_survey(slug)
+    open_question(survey.questionnaire, question, given)
+    codebook = given or builtin_codebook(survey.questionnaire_id, question)
+    if codebook is None:
+        return None
     actor = _actor("themes --apply-rules")
     set_codebook(survey, codebook, actor=actor)
-    return apply_rules(survey, codebook.question, actor=actor)
+    return apply_rules(survey, question, actor=actor)
 
 
-def stored_coding(slug: str, question: str) -> tuple[Any, dict[str, list[str]]] | None:
-    """The question's stored codebook and each answer's codes, or None when it has no codebook."""
-    from luotain.web.coding.services import codes_of, stored_codebook
+def themes(slug: str, question: str, given: Any, *, suggest: bool, top: int, lang: str) -> Any:
+    """The open question's themes (luotain.web.coding.services.question_themes)."""
+    from luotain.web.coding.services import question_themes
 
-    survey = get_survey(slug)
-    codebook = stored_codebook(survey, question)
-    return None if codebook is None else (codebook, codes_of(survey, question))
+    return question_themes(get_survey(slug), question, given, suggest=suggest, top=top, lang=lang)
 
 
 def coding_of(slug: str) -> Any:
@@ -205,21 +209,6 @@ def coding_of(slug: str) -> Any:
     from luotain.web.coding.services import stored_coding as run
 
     return run(get_survey(slug))
-
-
-def suggestions(slug: str, question: str) -> list[Any]:
-    """Theme suggestions among the answers not yet coded, without rejected ones."""
-    from luotain.web.coding.services import suggestions as run
-
-    return run(get_survey(slug), question)
-
-
-def open_answers(slug: str, question: str) -> tuple[Any, dict[str, str]]:
-    from luotain.web.collect.services import response_records
-
-    survey = get_survey(slug)
-    texts = {r.response_id: r.answers[question] for r in response_records(survey) if r.answers.get(question)}
-    return survey.questionnaire, texts
 
 
 def response_rates(slug: str) -> dict[str, Any]:
@@ -253,18 +242,8 @@ def demo(out_dir: Path, seed: int = 2024) -> Any:
     return run(out_dir, seed)
 
 
-def csv_text_of(slug: str) -> str:
-    buf = io.StringIO()
-    export_responses(slug, buf)
-    return buf.getvalue()
-
-
 def _actor(command: str) -> Any:
     """The audit log's actor of a command run at this machine."""
     from luotain.web.audit.services import Actor
 
     return Actor.command(command)
-
-
-def stderr(message: str) -> None:
-    print(message, file=sys.stderr)

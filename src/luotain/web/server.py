@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any
 
+from luotain.errors import LuotainError
+
 # Modules whose thread pools do not survive a fork; importing one in the master is already a mistake.
 THREAD_POOL_MODULES = ("polars", "sklearn", "scipy", "pyarrow")
 
@@ -43,7 +45,7 @@ def fork_hazards() -> list[str]:
     return hazards
 
 
-class ForkHazard(RuntimeError):
+class ForkHazard(LuotainError, RuntimeError):
     """The process is about to fork with a thread pool started (see the module's docstring)."""
 
 

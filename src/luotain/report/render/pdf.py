@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from luotain.errors import LuotainError
 from luotain.report.document import Deck
 
 from .html import render_html_text
 
 
-class RendererUnavailable(RuntimeError):
+class RendererUnavailable(LuotainError, RuntimeError):
     """A format whose system libraries this machine lacks."""
 
 

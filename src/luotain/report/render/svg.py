@@ -9,8 +9,8 @@ from __future__ import annotations
 import textwrap
 from html import escape
 
+from luotain.present.numbers import number, percent
 from luotain.report.document import Chart, Theme, TrendChart
-from luotain.report.numbers import number, percent
 
 WIDTH = 1100
 LABEL_WIDTH = 430

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
+from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
@@ -24,7 +25,6 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
-from luotain.report.numbers import number, percent
 from luotain.responses import neutralise
 
 from .waves import Shift, shift

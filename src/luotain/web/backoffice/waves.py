@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.analysis.compare import WaveFigures, compare, trend
 from luotain.analysis.results import Change, ScoreChange
+from luotain.present.numbers import round_half_up, signed
 from luotain.questionnaire import Questionnaire, Rating, Recommendation
 from luotain.report import spec as s
 from luotain.report.make import EarlierWave
-from luotain.report.numbers import round_half_up, signed
 from luotain.report.spec import builtin_spec
 from luotain.report.trends import TrendError, trend_figures
 from luotain.web.collect.services import response_records

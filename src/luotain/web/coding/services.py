@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db import transaction
 
+from luotain.errors import InvalidInput
 from luotain.questionnaire import OpenText, Text
 from luotain.text import codebook as cb
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 from luotain.text.suggest import Suggestion, suggest_themes
+from luotain.text.themes import ThemeReport, open_question, theme_report
 from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.models import QuoteSelection, Response
 from luotain.web.surveys.models import Survey
@@ -26,7 +28,7 @@ RULE, MANUAL, REMOVED = (
 )
 
 
-class CodingError(ValueError):
+class CodingError(InvalidInput, ValueError):
     pass
 
 
@@ -295,3 +297,29 @@ def _must(codebook: Codebook | None, question_id: str) -> Codebook:
 def ranked(survey: Survey, question_id: str, top: int = 10) -> tuple[list[RankedTheme], list[RankedTheme]]:
     """The themes as coded (by rules and by hand), of those who answered the question."""
     return rank_themes(codebook_of(survey, question_id), codes_of(survey, question_id), top=top)
+
+
+def question_themes(
+    survey: Survey,
+    question_id: str,
+    given: Codebook | None = None,
+    *,
+    suggest: bool = False,
+    top: int = 10,
+    lang: str = "fi",
+) -> ThemeReport:
+    """The open question's themes: ranked by the codebook ``given`` (its rules coding the answers now), or
+    by the survey's stored codebook with the codes stored (by the rules and by hand), or by the built-in
+    one; or, with ``suggest`` or no codebook at all, suggested among the answers not yet coded (without the
+    suggestions an analyst rejected)."""
+    open_question(survey.questionnaire, question_id, given)
+    texts = {
+        r.public_id: r.answers[question_id] for r in survey.responses.all() if r.answers.get(question_id)
+    }
+    stored = None if given is not None else stored_codebook(survey, question_id)
+    codebook = (
+        None if suggest else given or stored or cb.builtin_codebook(survey.questionnaire_id, question_id)
+    )
+    coded = codes_of(survey, question_id) if stored is not None and codebook is stored else None
+    found = suggestions(survey, question_id) if codebook is None else None
+    return theme_report(question_id, texts, codebook, coded=coded, suggestions=found, top=top, lang=lang)

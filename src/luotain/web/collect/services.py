@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from luotain.errors import NotAllowedNow
 from luotain.questionnaire import Section
 from luotain.responses import ResponseRecord
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_complete
@@ -25,13 +26,13 @@ from .models import Draft, Response
 TOKEN_BYTES = 24  # 192 bits
 
 
-class SurveyNotOpen(Exception):
+class SurveyNotOpen(NotAllowedNow):
     def __init__(self, state: str):
         self.state = state
         super().__init__(state)
 
 
-class IncompleteResponse(Exception):
+class IncompleteResponse(NotAllowedNow):
     def __init__(self, problems: list[AnswerProblem]):
         self.problems = problems
         super().__init__(f"{len(problems)} problems")

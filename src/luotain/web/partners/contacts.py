@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from luotain.errors import InvalidInput
 from luotain.web.audit.services import Action, Actor, record
 
 from .models import Contact, Organisation
@@ -40,7 +41,7 @@ class ContactImport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-class ContactImportError(Exception):
+class ContactImportError(InvalidInput):
     def __init__(self, problems: list[RowProblem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))

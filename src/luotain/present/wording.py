@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from luotain.report.numbers import round_half_up
+from .numbers import round_half_up
 
 
 class Band(NamedTuple):
