@@ -7,6 +7,9 @@ import os
 import sys
 
 if __name__ == "__main__":
+    from luotain.web import home
+
+    home.prepare()  # var/ and the secret key file (luotain.web.home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luotain.web.settings")
     from django.core.management import execute_from_command_line
 

@@ -177,9 +177,9 @@ def _compare() -> int:
     import io
 
     from luotain.analysis import ResponseFrame, analyse
+    from luotain.mll.demo_2024 import generate
     from luotain.questionnaire import load_builtin
     from luotain.responses import to_csv_text
-    from luotain.responses.demo import generate
 
     q = load_builtin("mll-kumppanikysely-2024")
     records = generate().records

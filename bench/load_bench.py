@@ -44,7 +44,6 @@ import os
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,7 +59,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
-TEMPLATE = ROOT / "src/luotain/questionnaire/templates/mll-kumppanikysely-2024.yaml"
+TEMPLATE = ROOT / "src/luotain/mll/templates/mll-kumppanikysely-2024.yaml"
 SLUG = "mll-2024"
 HOST = "127.0.0.1"  # the only host this benchmark talks to
 REPORT_FORMATS = ["html", "pdf", "pptx", "table"]
@@ -70,9 +69,9 @@ Pages = list[tuple[str, dict[str, Any], list[tuple[str, str]]]]
 
 def page_bodies() -> list[Pages]:
     """Per demo response, per shown page: (section id, the page's answers, the form fields to post)."""
+    from luotain.mll.demo_2024 import generate
     from luotain.questionnaire import load_builtin
     from luotain.responses import visible_questions
-    from luotain.responses.demo import generate
 
     questionnaire = load_builtin("mll-kumppanikysely-2024")
     out = []
@@ -569,10 +568,10 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
         cwd=home / "luotain",
         check=True,
         stdout=subprocess.DEVNULL,
-    )  # noqa: S603, E501
+    )
+    from luotain.mll.demo_2024 import generate
     from luotain.questionnaire import load_builtin
     from luotain.responses import to_csv_text
-    from luotain.responses.demo import generate
 
     demo_csv = home / "demo.csv"
     demo_csv.write_text(
@@ -584,7 +583,7 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
         cwd=home / "luotain",
         check=True,
         stdout=subprocess.DEVNULL,
-    )  # noqa: S603, E501
+    )
     port = free_port()
     command = [luotain, "serve", "--host", HOST, "--port", str(port)]
 
@@ -594,10 +593,10 @@ def bench_database(db: Database, home: Path, args: argparse.Namespace, bodies: l
         "BASELINE_DATABASE_URL": db.baseline_url,
         "PYTHONPATH": str(HERE),
         "DJANGO_SETTINGS_MODULE": "baseline_app.settings",
-    }  # noqa: E501
+    }
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=base, cwd=HERE, check=True
-    )  # noqa: S603
+    )
     base_port = free_port()
     base_command = [str(BIN / "gunicorn"), *gunicorn_flags(base_port), "baseline_app.wsgi:application"]
 

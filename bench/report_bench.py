@@ -39,12 +39,12 @@ def main() -> int:
     from generate import generate_table
 
     from luotain.analysis import ResponseFrame
+    from luotain.mll.demo_2024 import generate, quote_flags
     from luotain.questionnaire import load_builtin
     from luotain.report.document import Slide
     from luotain.report.make import deck_from_frame
     from luotain.report.render import render
     from luotain.report.spec import builtin_spec
-    from luotain.responses.demo import generate, quote_flags
 
     questionnaire = load_builtin("mll-kumppanikysely-2024")
     spec = builtin_spec(questionnaire.id)

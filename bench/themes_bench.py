@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from sklearn.metrics import adjusted_rand_score
 
-from luotain.responses.demo import generate
+from luotain.mll.demo_2024 import generate
 from luotain.text import analyzer
 from luotain.text.codebook import Codebook, builtin_codebook, code_answers, rank_themes
 from luotain.text.suggest import suggest_themes

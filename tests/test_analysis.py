@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from luotain.analysis import AnalysisError, ResponseFrame, ResponseTableError, analyse
 from luotain.analysis.disclosure import suppress_cells, suppress_groups
+from luotain.mll.demo_2024 import generate
 from luotain.questionnaire import builtin_template_path
 from luotain.responses import ResponseRecord, to_csv_text
-from luotain.responses.demo import generate
 
 TEMPLATE = str(builtin_template_path("mll-kumppanikysely-2024"))
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from luotain.responses.demo import generate
+from luotain.mll.demo_2024 import generate
 from luotain.text.codebook import builtin_codebook
 from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs

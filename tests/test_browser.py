@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from luotain.mll import demo_2025
+from luotain.mll.demo_2024 import generate
 from luotain.questionnaire import load_builtin
-from luotain.responses import demo_2025
-from luotain.responses.demo import generate
 from luotain.web.audit.services import Actor
 from luotain.web.backoffice import jobs
 from luotain.web.collect.models import Response

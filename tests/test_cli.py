@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from luotain.cli import build_parser, main
+from luotain.mll.demo_2024 import generate
 from luotain.questionnaire import builtin_template_path
 from luotain.responses import to_csv_text
-from luotain.responses.demo import generate
 
 from .conftest import SMALL
 

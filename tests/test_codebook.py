@@ -67,7 +67,7 @@ def test_the_built_in_codebook_has_the_reports_ten_themes():
 
 
 def test_theme_suggestions_group_answers_that_share_words():
-    from luotain.responses.demo import generate
+    from luotain.mll.demo_2024 import generate
     from luotain.text.suggest import suggest_themes
 
     data = generate()
@@ -108,9 +108,9 @@ def test_the_themes_command(tmp_path, mll, capsys):
     import json
 
     from luotain.cli import main
+    from luotain.mll.demo_2024 import generate
     from luotain.questionnaire import builtin_template_path
     from luotain.responses import to_csv_text
-    from luotain.responses.demo import generate
 
     responses = tmp_path / "r.csv"
     responses.write_text(to_csv_text(mll, generate().records), encoding="utf-8")
@@ -127,7 +127,7 @@ def test_the_themes_command(tmp_path, mll, capsys):
 
 def test_ranked_themes_in_the_analysis_results(mll):
     from luotain.analysis import ResponseFrame, analyse
-    from luotain.responses.demo import generate
+    from luotain.mll.demo_2024 import generate
 
     records = generate().records
     codebook = builtin_codebook(mll.id, "cooperation_wishes")

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from luotain.analysis import analyse
+from luotain.mll.demo_2024 import generate
 from luotain.questionnaire import Text
-from luotain.responses.demo import generate
 from luotain.text.codebook import builtin_codebook
 from luotain.web.audit.services import Actor
 from luotain.web.coding import services

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from luotain.analysis import ResponseFrame, analyse
+from luotain.mll.demo_2024 import generate
 from luotain.present.numbers import round_half_up
 from luotain.responses import to_csv_text
-from luotain.responses.demo import generate
 
 
 def pct(value: float) -> int:

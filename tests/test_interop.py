@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from luotain.cli import main
-from luotain.interop.codebook import spss_name
+from luotain.interop.dictionary import spss_name
 from luotain.interop.export import parquet_frame, write_responses
 from luotain.interop.mapping import (
     apply_mapping,

@@ -24,7 +24,7 @@ from luotain.web import commands
 commands.setup()
 commands.migrate()
 from luotain.questionnaire import load_builtin
-from luotain.responses.demo import generate
+from luotain.mll.demo_2024 import generate
 from luotain.web.backoffice import jobs
 from luotain.web.collect.services import import_responses
 from luotain.web.audit.services import Actor
@@ -33,7 +33,7 @@ from luotain.web.surveys.services import create_survey
 ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
 survey = create_survey(load_builtin("mll-kumppanikysely-2024"), "mll-2024", actor=ACTOR)
 import_responses(survey, generate().records, source="demo", actor=ACTOR)
-job = jobs.submit("report", survey, formats=["html", "pptx"], language="fi")
+job = jobs.submit("report", survey, formats=["html", "pdf", "pptx"], language="fi")
 print(job.pk)
 """
 
@@ -88,12 +88,12 @@ def start_worker(env: dict[str, str], tmp_path: Path, name: str) -> subprocess.P
     )
 
 
-def wait_for(predicate, seconds: float, what: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate, seconds: float, what: str, tmp_path: Path, every: float = 0.2) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.2)
+        time.sleep(every)
     logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("*.log"))
     pytest.fail(f"timed out waiting for {what}\n{logs}")
 
@@ -122,7 +122,7 @@ def test_a_worker_makes_the_report(tmp_path, queue):
     status, attempts, _ = job_row(tmp_path, job_id)
     assert (status, attempts) == ("done", 1)
     files = report_files(tmp_path, job_id)
-    assert [name for name, _ in files] == ["mll-2024.html", "mll-2024.pptx"] and all(
+    assert [name for name, _ in files] == ["mll-2024.html", "mll-2024.pdf", "mll-2024.pptx"] and all(
         size > 1000 for _, size in files
     )
 
@@ -134,13 +134,16 @@ def test_a_worker_killed_mid_report_and_the_job_runs_again(tmp_path, queue):
     url = REDIS_URL if queue == "redis" else "sqlite"
     env = environment(tmp_path, url, LUOTAIN_JOB_STALE_SECONDS="2")
     job_id = submit_report(env, tmp_path)
-    slow = start_worker({**env, "LUOTAIN_FAULT_PAUSE_SECONDS": "5"}, tmp_path, "first")
+    first = start_worker(env, tmp_path, "first")
     try:
-        wait_for(lambda: job_row(tmp_path, job_id)[0] == "running", 180, "the job to start", tmp_path)
-        time.sleep(0.5)
+        # A fresh worker's first report takes seconds (it imports the report libraries as the job runs, then
+        # lays out the PDF): caught while it runs, the worker is killed in the middle of it.
+        wait_for(
+            lambda: job_row(tmp_path, job_id)[0] == "running", 180, "the job to start", tmp_path, every=0.02
+        )
     finally:
-        slow.send_signal(signal.SIGKILL)  # the worker dies in the middle of the report
-        slow.wait(timeout=30)
+        first.send_signal(signal.SIGKILL)  # the worker dies in the middle of the report
+        first.wait(timeout=30)
     assert job_row(tmp_path, job_id)[0] == "running"  # left behind as a dead worker leaves it
     time.sleep(3.5)  # its heartbeat goes stale (older than 2 s, with room for a busy machine)
     second = start_worker(env, tmp_path, "second")
@@ -153,5 +156,9 @@ def test_a_worker_killed_mid_report_and_the_job_runs_again(tmp_path, queue):
         second.wait(timeout=30)
     status, attempts, _ = job_row(tmp_path, job_id)
     assert (status, attempts) == ("done", 2)
-    assert [name for name, _ in report_files(tmp_path, job_id)] == ["mll-2024.html", "mll-2024.pptx"]
+    assert [name for name, _ in report_files(tmp_path, job_id)] == [
+        "mll-2024.html",
+        "mll-2024.pdf",
+        "mll-2024.pptx",
+    ]
     assert "run again" in (tmp_path / "second.log").read_text()

@@ -11,6 +11,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from luotain.analysis import ResponseFrame, analyse
+from luotain.mll.demo_2024 import generate, quote_flags
 from luotain.present.numbers import percent
 from luotain.questionnaire import load_builtin, parse_questionnaire
 from luotain.report.build import QuoteCandidate, build_deck
@@ -18,7 +19,6 @@ from luotain.report.make import make_deck
 from luotain.report.render import render
 from luotain.report.spec import builtin_spec
 from luotain.responses import ResponseRecord
-from luotain.responses.demo import generate, quote_flags
 from luotain.text import analyzer
 
 

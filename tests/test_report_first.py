@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import re
 
+from luotain.mll.demo_2024 import generate
 from luotain.present.numbers import number, percent
 from luotain.questionnaire import parse_questionnaire
 from luotain.report.first import render_html
 from luotain.responses import ResponseRecord
-from luotain.responses.demo import generate
 
 
 def test_numbers_are_finnish():

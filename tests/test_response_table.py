@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from luotain.mll.demo_2024 import generate
 from luotain.responses import ResponseRecord, TableError, read_csv, to_csv_text, write_csv
-from luotain.responses.demo import generate
 
 
 def test_demo_round_trip(mll):

@@ -17,8 +17,10 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from luotain.analysis import ResponseFrame, analyse
-from luotain.analysis.compare import fold, trend
+from luotain.analysis.compare import compare, fold, trend
 from luotain.analysis.difference import Moments, mean_difference, nps_difference, proportion_difference
+from luotain.mll import demo_2025
+from luotain.mll.demo_2024 import generate, quote_flags
 from luotain.present.numbers import round_half_up
 from luotain.questionnaire import (
     QuestionnaireError,
@@ -30,8 +32,7 @@ from luotain.questionnaire.waves import wave_key
 from luotain.report.make import make_deck
 from luotain.report.render import render
 from luotain.report.spec import builtin_spec
-from luotain.responses import ResponseRecord, demo_2025, to_csv_text
-from luotain.responses.demo import generate, quote_flags
+from luotain.responses import ResponseRecord, to_csv_text
 from luotain.web.audit.services import Actor
 
 ACTOR = Actor.command("test")  # who does what the tests do, in the audit log
@@ -350,7 +351,7 @@ def test_fold_renames_merges_and_marks_what_was_not_asked():
 
 def test_changes_computed_by_hand_and_the_json_contract():
     before, now = _waves()
-    result = analyse(now, compare=before)
+    result = compare(analyse(now), now, before)
     data = result.model_dump(mode="json", exclude_none=True)
     colour = data["questions"]["colour"]
     # bc: 9 of 14 before (b 6 + c 3; d left out of the base), 18 of 24 now.
@@ -395,7 +396,7 @@ def test_changes_computed_by_hand_and_the_json_contract():
 
 def test_breakdown_changes_only_for_groups_above_k_in_both_waves():
     before, now = _waves()
-    result = analyse(now, by="role", k=5, compare=before)
+    result = compare(analyse(now, by="role", k=5), now, before)
     groups = {g.id: g.suppressed for g in result.breakdowns.groups}
     assert groups == {"ra": False, "rb": False, "rc": True, "rd": True}
     cells = result.breakdowns.questions["colour"].groups
@@ -437,7 +438,8 @@ def demo_waves():
 
 def test_the_2025_demo_wave_changes_plausibly(demo_waves):
     q24, r24, q25, r25 = demo_waves
-    result = analyse(ResponseFrame.from_records(q25, r25), compare=ResponseFrame.from_records(q24, r24))
+    now = ResponseFrame.from_records(q25, r25)
+    result = compare(analyse(now), now, ResponseFrame.from_records(q24, r24))
     f = result.questions
     assert result.n_responses == 82
     status = f["cooperation_status"]

@@ -20,7 +20,7 @@ from luotain.questionnaire import (
 )
 
 from . import disclosure
-from .columns import Coded, Columns, Multi
+from .codes import Coded, CodedColumns, Multi
 from .frame import ResponseFrame
 from .results import Breakdown, Group, GroupCell, QuestionBreakdown, Test
 from .scales import scale_figures
@@ -49,7 +49,7 @@ def district_column(frame: ResponseFrame, df: pl.DataFrame) -> pl.Series:
     return series.cast(pl.String).replace_strict(mapping, default=None).cast(pl.Enum(slugs)).alias(DISTRICT)
 
 
-def _groups(frame: ResponseFrame, columns: Columns, by: str) -> tuple[Coded, list[str]]:
+def _groups(frame: ResponseFrame, columns: CodedColumns, by: str) -> tuple[Coded, list[str]]:
     """Codes of the grouping variable (its labels are the group ids) and the groups' names (Finnish)."""
     if by == DISTRICT:
         slugs = [d.slug for d in frame.registry.districts]
@@ -131,7 +131,7 @@ def _multi_crosstab(multi: Multi, groups: Coded) -> np.ndarray:
 
 def _question_breakdown(
     question: QuestionBase,
-    columns: Columns,
+    columns: CodedColumns,
     groups: Coded,
     group_ids: Sequence[str],
     group_hidden: np.ndarray,
@@ -186,7 +186,7 @@ def _no_test(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
     return None
 
 
-def breakdown(frame: ResponseFrame, columns: Columns, by: str, k: int, tests: bool = True) -> Breakdown:
+def breakdown(frame: ResponseFrame, columns: CodedColumns, by: str, k: int, tests: bool = True) -> Breakdown:
     """Every question's figures per group; ``tests``: with a test of independence per table."""
     groups, labels = _groups(frame, columns, by)
     group_ids = groups.labels

@@ -24,10 +24,11 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.registry import ORGANISATION_KINDS, kind_of_code
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 
 from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
-from .columns import Coded, Columns, Multi, columns_for
+from .codes import Coded, CodedColumns, Multi, coded_columns
 from .frame import ResponseFrame
 from .results import (
     AnalysisResult,
@@ -95,7 +96,7 @@ def _multi_result(question: MultipleChoice, multi: Multi, total: int) -> Questio
     )
 
 
-def _matrix_result(question: Matrix, columns: Columns, total: int) -> QuestionResult:
+def _matrix_result(question: Matrix, columns: CodedColumns, total: int) -> QuestionResult:
     labels = list(question.option_ids())
     rows: dict[str, Shares] = {}
     answered_any = np.zeros(total, dtype=bool)
@@ -126,17 +127,17 @@ def _number_result(question: Number, series: pl.Series, total: int) -> QuestionR
     )
 
 
-def _organisation_result(question: OrganisationPicker, columns: Columns, total: int) -> QuestionResult:
+def _organisation_result(question: OrganisationPicker, columns: CodedColumns, total: int) -> QuestionResult:
     labels = list(columns.df[question.id].dtype.categories)  # type: ignore[attr-defined]
     coded = columns.coded(question.id, labels)
     present = [labels[i] for i in np.flatnonzero(coded.counts())]
     n = int(coded.answered().sum())
-    counties = sum(code.startswith("hva:") for code in present)
+    kinds = [kind_of_code(code) for code in present]
     return QuestionResult(
         type=question.type_name,
         n=n,
         skipped=total - n,
-        organisations={"hyvinvointialue": counties, "kunta": len(present) - counties},
+        organisations={kind: kinds.count(kind) for kind in ORGANISATION_KINDS},
     )
 
 
@@ -145,7 +146,7 @@ def _text_result(question: OpenText, series: pl.Series, total: int) -> QuestionR
     return QuestionResult(type=question.type_name, n=n, skipped=total - n)
 
 
-def _question_result(question: QuestionBase, columns: Columns) -> QuestionResult:
+def _question_result(question: QuestionBase, columns: CodedColumns) -> QuestionResult:
     df = columns.df
     total = df.height
     if isinstance(question, Matrix):
@@ -178,7 +179,7 @@ def _enum_columns(questionnaire: Questionnaire) -> dict[str, int]:
     return wanted
 
 
-def _overall(questionnaire: Questionnaire, columns: Columns) -> dict[str, QuestionResult]:
+def _overall(questionnaire: Questionnaire, columns: CodedColumns) -> dict[str, QuestionResult]:
     columns.prefetch(_enum_columns(questionnaire))
     return {q.id: _question_result(q, columns) for q in questionnaire.questions()}
 
@@ -203,7 +204,7 @@ def _themes(codebook: Codebook, df: pl.DataFrame, stored: Mapping[str, Sequence[
 
 def question_result(question: QuestionBase, frame: ResponseFrame) -> QuestionResult:
     """The figures of one question over the whole frame."""
-    return _question_result(question, columns_for(frame, frame.df))
+    return _question_result(question, coded_columns(frame, frame.df))
 
 
 # ----------------------------------------------------------------------------------------------- groups
@@ -259,28 +260,27 @@ def analyse(
     k: int | None = None,
     codebooks: Sequence[Codebook] = (),
     coded: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
-    compare: ResponseFrame | None = None,
     tests: bool = True,
 ) -> AnalysisResult:
     """All figures of the questionnaire's questions, optionally for a subset and broken down by a group.
 
     ``codebooks`` rank the themes of open questions; ``coded`` (question -> response id -> codes) gives the
-    codes as stored by an analyst, otherwise the codebooks' rules code the answers. ``compare``: an earlier
-    wave of the questionnaire family; each share then gets its change from that wave (analysis.compare).
-    ``tests=False`` leaves out the breakdown's tests of independence."""
+    codes as stored by an analyst, otherwise the codebooks' rules code the answers (an earlier wave's
+    changes are added by ``analysis.compare.compare``). ``tests=False`` leaves out the breakdown's tests of
+    independence."""
     questionnaire = frame.questionnaire
     filters = {key: list(values) for key, values in (filters or {}).items()}
     k = k if k is not None else questionnaire.disclosure_threshold
     df = apply_filters(frame, filters) if filters else frame.df
-    columns = columns_for(frame, df)
+    columns = coded_columns(frame, df)
     results = columns.overall(lambda: _overall(questionnaire, columns))
-    organisations: dict[str, int] = {"hyvinvointialue": 0, "kunta": 0}
+    organisations: dict[str, int] = dict.fromkeys(ORGANISATION_KINDS, 0)
     for result in results.values():
         if result.organisations:
             organisations = result.organisations
             break
     totals = {kind: len(frame.registry.of_kind(kind)) for kind in organisations}
-    analysed = AnalysisResult(
+    return AnalysisResult(
         questionnaire=questionnaire.id,
         n_responses=df.height,
         filters=filters,
@@ -297,8 +297,3 @@ def analyse(
         or None,
         skipped_cells=frame.report.skipped_cells,
     )
-    if compare is None:
-        return analysed
-    from .compare import compare as with_changes
-
-    return with_changes(analysed, frame, compare)

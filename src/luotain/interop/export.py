@@ -20,14 +20,14 @@ from luotain.questionnaire import Questionnaire
 from luotain.registry import default_registry
 from luotain.responses import ResponseRecord, format_value, header, neutralise, write_csv
 
-from .codebook import (
+from .dictionary import (
     SPSS_LABEL_BYTES,
     SPSS_NOTE_BYTES,
     SPSS_VALUE_LABEL_BYTES,
     WORDS,
-    Codebook,
+    DataDictionary,
     Variable,
-    codebook,
+    data_dictionary,
     fit_bytes,
     spss_name,
 )
@@ -72,8 +72,9 @@ def write_responses(
 # -- Excel ------------------------------------------------------------------------------------------------
 
 
-def codebook_rows(book: Codebook) -> list[list[Any]]:
-    """The codebook as a table: one row per variable, or per value of a variable that has labelled values."""
+def dictionary_rows(book: DataDictionary) -> list[list[Any]]:
+    """The data dictionary as a table (the codebook sheet): one row per variable, or per value of a variable
+    that has labelled values."""
     rows: list[list[Any]] = [CODEBOOK_HEADER]
     for v in book.variables:
         head = [v.column, v.spss, v.question or "", v.question_type or "", v.label]
@@ -116,7 +117,7 @@ def write_xlsx(
         book.create_sheet("codebook"),
         [
             [neutralise(c) if isinstance(c, str) else c for c in row]
-            for row in codebook_rows(codebook(questionnaire, lang))
+            for row in dictionary_rows(data_dictionary(questionnaire, lang))
         ],
     )
     book.save(path)
@@ -129,7 +130,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 # -- SPSS -------------------------------------------------------------------------------------------------
 
 
-def sav_frame(book: Codebook, records: list[ResponseRecord]) -> tuple[pl.DataFrame, dict[str, Any]]:
+def sav_frame(book: DataDictionary, records: list[ResponseRecord]) -> tuple[pl.DataFrame, dict[str, Any]]:
     """The SPSS variables as a frame, and the metadata pyreadstat writes with them."""
     registry = default_registry()
     data: dict[str, pl.Series] = {}
@@ -186,7 +187,7 @@ def write_sav(
 ) -> None:
     import pyreadstat
 
-    book = codebook(questionnaire, lang)
+    book = data_dictionary(questionnaire, lang)
     frame, meta = sav_frame(book, records)
     note = fit_bytes(f"Luotain: {questionnaire.id}; variables are the columns, '/' as '_'", SPSS_NOTE_BYTES)
     pyreadstat.write_sav(

@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from luotain.questionnaire import Question, Questionnaire
 from luotain.questionnaire.model import IDENT, LANGUAGES, OPTION_IDENT
-from luotain.registry import default_registry
+from luotain.registry import ORGANISATION_KINDS, default_registry
 
 from .sheets import cell_text
 from .xlsform import (
@@ -591,7 +591,7 @@ class _Converter:
 
     def _organisation(self, row: _Row, base: dict[str, Any], names: list[str]) -> dict[str, Any]:
         registry = default_registry().organisations
-        kinds = sorted({registry[n].kind for n in names}, key=["hyvinvointialue", "kunta"].index)
+        kinds = sorted({registry[n].kind for n in names}, key=ORGANISATION_KINDS.index)
         base.update(type="organisation")
         if len(kinds) < 2:
             base["types"] = kinds

@@ -115,16 +115,29 @@ def _check_size(root: yaml.Node | None, filename: str) -> None:
         size(root)
 
 
+# The built-in templates: each questionnaire NAME.yaml with, beside it, its report spec NAME.report.yaml and
+# the codebooks of its open questions NAME.QUESTION.codebook.yaml.
+BUILTIN_TEMPLATES = ("luotain.mll", "templates")
+
+
+def builtin_file(filename: str) -> Path:
+    """A file of the built-in templates' folder (it may not exist)."""
+    package, folder = BUILTIN_TEMPLATES
+    return Path(str(resources.files(package) / folder / filename))
+
+
 def builtin_template_path(name: str) -> Path:
-    path = Path(str(resources.files("luotain.questionnaire") / "templates" / f"{name}.yaml"))
+    path = builtin_file(f"{name}.yaml")
     if not path.exists():
         raise QuestionnaireError([Problem(name, None, None, f"no built-in template named '{name}'")])
     return path
 
 
 def builtin_templates() -> list[str]:
-    folder = resources.files("luotain.questionnaire") / "templates"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    """The built-in questionnaires (not their report specs and codebooks)."""
+    folder = builtin_file("x").parent
+    names = (p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(name for name in names if "." not in name)
 
 
 def load_builtin(name: str) -> Questionnaire:

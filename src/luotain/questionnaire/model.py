@@ -16,6 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from luotain.registry import ORGANISATION_KINDS, OrgKind
+
 LANGUAGES = ("fi", "sv", "en")
 Language = Literal["fi", "sv", "en"]
 IDENT = r"^[a-z][a-z0-9_]*$"
@@ -341,8 +343,8 @@ class Number(QuestionBase):
         ]
 
 
-OrgType = Literal["hyvinvointialue", "kunta"]
-ORGANISATION_TYPES: tuple[OrgType, ...] = ("hyvinvointialue", "kunta")
+OrgType = OrgKind
+ORGANISATION_TYPES: tuple[OrgType, ...] = ORGANISATION_KINDS  # the registry's kinds of organisation
 
 
 def _all_org_types() -> list[OrgType]:

@@ -11,10 +11,50 @@ import csv
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Final, Literal
 
 OrgKind = Literal["hyvinvointialue", "kunta"]
 NOT_A_COUNTY = {"91"}  # Åland has no wellbeing services county.
+
+# The kinds of partner organisation, the one place that names them: a questionnaire's organisation types,
+# the codes' prefixes and the names a reader sees all come from here.
+COUNTY: Final = "hyvinvointialue"
+MUNICIPALITY: Final = "kunta"
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: OrgKind
+    prefix: str  # of the organisations' codes: hva:NN, kunta:NNN
+    one: dict[str, str]  # the kind's name, by language
+    many: dict[str, str]  # the kind's name in the plural, by language
+
+    def name(self, lang: str = "fi", *, plural: bool = False) -> str:
+        names = self.many if plural else self.one
+        return names.get(lang) or names["fi"]
+
+
+KINDS: dict[str, Kind] = {
+    COUNTY: Kind(
+        COUNTY,
+        "hva",
+        {"fi": "Hyvinvointialue", "sv": "Välfärdsområde", "en": "Wellbeing services county"},
+        {"fi": "Hyvinvointialueet", "sv": "Välfärdsområden", "en": "Wellbeing services counties"},
+    ),
+    MUNICIPALITY: Kind(
+        MUNICIPALITY,
+        "kunta",
+        {"fi": "Kunta", "sv": "Kommun", "en": "Municipality"},
+        {"fi": "Kunnat", "sv": "Kommuner", "en": "Municipalities"},
+    ),
+}
+ORGANISATION_KINDS: tuple[OrgKind, ...] = tuple(k.id for k in KINDS.values())
+
+
+def kind_of_code(code: str) -> OrgKind | None:
+    """The kind of an organisation by its code's prefix (hva:05 -> hyvinvointialue), None if it has none."""
+    prefix = code.split(":", 1)[0] if ":" in code else None
+    return next((k.id for k in KINDS.values() if k.prefix == prefix), None)
 
 
 @dataclass(frozen=True)
@@ -61,11 +101,11 @@ class Registry:
 
 
 def county_code(code: str) -> str:
-    return f"hva:{code}"
+    return f"{KINDS[COUNTY].prefix}:{code}"
 
 
 def municipality_code(code: str) -> str:
-    return f"kunta:{code}"
+    return f"{KINDS[MUNICIPALITY].prefix}:{code}"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -80,14 +120,14 @@ def default_registry() -> Registry:
         if row["hva_code"] in NOT_A_COUNTY:
             continue
         code = county_code(row["hva_code"])
-        orgs[code] = Organisation(code, "hyvinvointialue", row["name_fi"], row["name_sv"], row["hva_code"])
+        orgs[code] = Organisation(code, COUNTY, row["name_fi"], row["name_sv"], row["hva_code"])
     for row in _rows("municipalities.csv"):
         if row["hva_code"] in NOT_A_COUNTY:
             continue
         code = municipality_code(row["kunta_code"])
         orgs[code] = Organisation(
             code,
-            "kunta",
+            MUNICIPALITY,
             row["kunta_name_fi"],
             row["kunta_name_sv"],
             row["hva_code"],
@@ -102,11 +142,17 @@ def default_registry() -> Registry:
 
 
 __all__ = [
+    "COUNTY",
+    "KINDS",
+    "MUNICIPALITY",
+    "ORGANISATION_KINDS",
     "District",
+    "Kind",
     "OrgKind",
     "Organisation",
     "Registry",
     "county_code",
     "default_registry",
+    "kind_of_code",
     "municipality_code",
 ]

@@ -31,8 +31,8 @@ from luotain.questionnaire import (
 from luotain.text import redact
 
 from . import spec as s
+from .brands import brand
 from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
-from .themes import theme
 from .trends import TrendError, checked_items, trend_slide
 
 FIXED: dict[str, dict[str, str]] = {
@@ -133,7 +133,7 @@ def build_deck(
         subtitle=spec.subtitle.get(lang) if spec.subtitle else "",
         date=spec.date,
         lang=lang,
-        theme=theme(spec.theme),
+        brand=brand(spec.brand),
         slides=tuple(builder.slides()),
         logo=_logo(spec, lang),
     )

@@ -92,7 +92,7 @@ class Slide:
 
 
 @dataclass(frozen=True)
-class Theme:
+class Brand:
     name: str
     primary: str  # titles, bars
     accent: str  # highlights
@@ -109,6 +109,6 @@ class Deck:
     subtitle: str
     date: str
     lang: str
-    theme: Theme
+    brand: Brand
     slides: tuple[Slide, ...] = field(default_factory=tuple)
     logo: Logo | None = None

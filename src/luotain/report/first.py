@@ -21,7 +21,7 @@ from luotain.questionnaire import (
     Rating,
     SingleChoice,
 )
-from luotain.registry import Registry, default_registry
+from luotain.registry import KINDS, ORGANISATION_KINDS, Registry, default_registry
 from luotain.responses import ResponseRecord
 
 
@@ -89,9 +89,8 @@ def _question(q: Any, f: QuestionResult, registry: Registry, lang: str) -> dict[
         ]
     elif isinstance(q, OrganisationPicker):
         orgs = f.organisations or {}
-        totals = {kind: len(registry.of_kind(kind)) for kind in ("hyvinvointialue", "kunta")}
         item["organisations"] = [
-            ("Hyvinvointialueita", orgs.get("hyvinvointialue", 0), totals["hyvinvointialue"]),
-            ("Kuntia", orgs.get("kunta", 0), totals["kunta"]),
+            (KINDS[kind].name(lang, plural=True), orgs.get(kind, 0), len(registry.of_kind(kind)))
+            for kind in ORGANISATION_KINDS
         ]
     return item

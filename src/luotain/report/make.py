@@ -133,7 +133,7 @@ def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Lo
     """Word clouds of the open questions that have a word-cloud slide."""
     from luotain.text.cloud import cloud_png, word_counts
 
-    from .themes import theme
+    from .brands import brand
 
     clouds: dict[str, Logo] = {}
     for section in spec.sections:
@@ -146,7 +146,7 @@ def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Lo
             if not counts:
                 continue
             alt = ", ".join(f"{word} {n}" for word, n in counts.most_common(15))
-            png = cloud_png(counts, colour=theme(spec.theme).primary)
+            png = cloud_png(counts, colour=brand(spec.brand).primary)
             clouds[slide.question] = Logo(png, "image/png", alt)
     return clouds
 

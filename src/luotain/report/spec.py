@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from luotain.questionnaire import Text
 from luotain.questionnaire.loader import Problem, QuestionnaireError
@@ -168,7 +168,11 @@ class ReportSpec(BaseModel):
     title: Text
     subtitle: Text | None = None
     date: str = Field(description="The report's date as printed; fixed, so that reruns give the same report.")
-    theme: str = "neutral"
+    brand: str = Field(
+        default="neutral",
+        validation_alias=AliasChoices("brand", "theme"),  # "theme" in spec files written before 2026-12
+        description="The report's colours and fonts (luotain.report.brands): neutral or mll.",
+    )
     logo: str | None = Field(default=None, description="A PNG or JPEG file, relative to the spec file.")
     logo_alt: Text | None = None
     attribution: Attribution = Attribution()
@@ -240,9 +244,7 @@ def spec_path_for(questionnaire_path: str | Path) -> Path:
 
 def builtin_spec(questionnaire_id: str) -> ReportSpec | None:
     """The spec shipped beside a built-in questionnaire, if there is one."""
-    from importlib import resources
+    from luotain.questionnaire.loader import builtin_file
 
-    path = Path(
-        str(resources.files("luotain.questionnaire") / "templates" / f"{questionnaire_id}.report.yaml")
-    )
+    path = builtin_file(f"{questionnaire_id}.report.yaml")
     return load_spec(path) if path.exists() else None

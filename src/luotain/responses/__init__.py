@@ -1,4 +1,4 @@
-"""The response table: schema from a questionnaire, CSV in and out, demo answers (no Django)."""
+"""The response table: schema from a questionnaire, CSV in and out (no Django)."""
 
 from .table import (
     META_COLUMNS,

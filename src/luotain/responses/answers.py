@@ -19,10 +19,11 @@ from luotain.questionnaire import (
     SingleChoice,
 )
 from luotain.questionnaire.model import OpenText
+from luotain.registry import kind_of_code
 
 from .table import CellError, parse_value, visible_questions
 
-# Organisation code -> its kind ("hyvinvointialue" / "kunta"), or None for an unknown code.
+# Organisation code -> its kind (luotain.registry.KINDS), or None for an unknown code.
 OrgKindLookup = Callable[[str], str | None]
 
 
@@ -98,7 +99,7 @@ def _check_organisation(
     earlier: Mapping[str, Any],
 ) -> None:
     code = values[question.id]
-    kind = org_kind(code) if org_kind else code.split(":", 1)[0].replace("hva", "hyvinvointialue")
+    kind = org_kind(code) if org_kind else kind_of_code(code)
     if kind is None or kind not in question.types:
         problems.append(AnswerProblem(question.id, "unknown_org"))
         del values[question.id]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -45,12 +44,10 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 def builtin_codebook(questionnaire_id: str, question: str) -> Codebook | None:
-    path = (
-        resources.files("luotain.questionnaire")
-        / "templates"
-        / f"{questionnaire_id}.{question}.codebook.yaml"
-    )
-    return load_codebook(Path(str(path))) if path.is_file() else None
+    from luotain.questionnaire.loader import builtin_file
+
+    path = builtin_file(f"{questionnaire_id}.{question}.codebook.yaml")
+    return load_codebook(path) if path.is_file() else None
 
 
 def base_forms(text: str, morph: Analyzer) -> set[str]:

@@ -4,39 +4,15 @@ through these, after ``setup()``. They raise ``luotain.errors.LuotainError`` for
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, TextIO
 
-import django
-from django.conf import settings
-
 from luotain.errors import InvalidInput, NotFound
 from luotain.web.server import exec_serve, run_worker, serve
+from luotain.web.startup import migrate, setup
 
-__all__ = ["exec_serve", "run_worker", "serve"]  # the CLI's way to the server (luotain.web.server)
-
-
-def setup() -> None:
-    from django.core.exceptions import ImproperlyConfigured
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luotain.web.settings")
-    try:
-        django.setup()
-    except ImproperlyConfigured as exc:  # a setting is missing or unsafe: say which, no traceback
-        raise InvalidInput(f"error: {exc}") from None
-    # The embedded default keeps its database under ./var/.
-    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
-        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-
-
-def migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
-
-    from luotain.web.partners.services import seed_registry
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-    seed_registry()
+# The CLI's way to the server (luotain.web.server) and to starting up (luotain.web.startup).
+__all__ = ["exec_serve", "migrate", "run_worker", "serve", "setup"]
 
 
 def get_survey(slug: str):  # type: ignore[no-untyped-def]

@@ -86,9 +86,8 @@ class DemoInfo:
 def demo(out_dir: Path, seed: int = 2024) -> DemoInfo:
     """Set up (or bring up to date) the demo, write both reports to ``out_dir`` and keep them on the Reports
     page. Running it again adds nothing twice; the reports are made anew from the answers there are."""
-    from luotain.responses import demo as demo_2024
-    from luotain.responses import demo_2025
-    from luotain.web.commands import migrate
+    from luotain.mll import demo_2024, demo_2025
+    from luotain.web.startup import migrate
 
     migrate()
     with transaction.atomic():
@@ -130,8 +129,8 @@ def demo_password() -> str:
 
 def _demo_wave(slug: str, template: str, records: Callable[[], list[Any]]) -> Survey:
     """A demo survey of a built-in template with its demo answers, chosen quotes and coding (once)."""
+    from luotain.mll.demo_2024 import quote_flags
     from luotain.questionnaire import builtin_template_path, load_questionnaire
-    from luotain.responses.demo import quote_flags
     from luotain.text.codebook import builtin_codebook
     from luotain.web.coding.services import apply_rules, set_codebook
     from luotain.web.collect.models import QuoteSelection

@@ -110,7 +110,7 @@ def serve(
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
-    from luotain.web.commands import migrate
+    from luotain.web.startup import migrate
 
     migrate()
     check_fork_safe("luotain serve")

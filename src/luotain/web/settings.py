@@ -1,8 +1,9 @@
 """Django settings, read from the environment through one schema (django-environ).
 
 The embedded default is SQLite under ``$LUOTAIN_HOME/var`` (the working directory by default); set
-``DATABASE_URL`` for PostgreSQL. Secrets have no production default: without ``LUOTAIN_SECRET_KEY`` a key is
-generated once into ``var/secret.key`` for local use.
+``DATABASE_URL`` for PostgreSQL. Secrets have no production default: without ``LUOTAIN_SECRET_KEY`` the key
+is read from ``var/secret.key``, which ``luotain.web.home.prepare`` generates once for local use. Reading the
+settings writes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from luotain.web.home import home_dir, secret_key_path, var_dir
+
 env = environ.Env(
     LUOTAIN_PRODUCTION=(bool, False),
     LUOTAIN_DEBUG=(bool, False),
@@ -22,8 +25,8 @@ env = environ.Env(
 )
 
 BASE_DIR = Path(__file__).resolve().parent
-HOME = Path(os.environ.get("LUOTAIN_HOME", Path.cwd())).resolve()
-VAR_DIR = HOME / "var"
+HOME = home_dir()
+VAR_DIR = var_dir()
 
 
 PRODUCTION = env("LUOTAIN_PRODUCTION")
@@ -38,14 +41,12 @@ def _secret_key() -> str:
             "LUOTAIN_PRODUCTION is set but LUOTAIN_SECRET_KEY is not: set it to a long random string "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
-    path = VAR_DIR / "secret.key"
+    path = secret_key_path()
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    # Nothing prepared this home (luotain.web.home.prepare: the luotain command, manage.py and the WSGI
+    # module do): a key for this process alone, as a test's.
+    return secrets.token_urlsafe(50)
 
 
 SECRET_KEY = _secret_key()
@@ -129,7 +130,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"  # for collectstatic in production; whitenoise serves from the finders too
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -196,7 +196,6 @@ elif _queue.startswith(("redis://", "rediss://", "unix://")):
     HUEY = {"huey_class": "huey.RedisHuey", "url": _queue, "immediate": False}
 elif _queue == "sqlite" or _queue.startswith("sqlite:///"):
     _queue_file = _queue.removeprefix("sqlite:///") if _queue != "sqlite" else str(VAR_DIR / "queue.sqlite3")
-    Path(_queue_file).parent.mkdir(parents=True, exist_ok=True)
     HUEY = {"huey_class": "huey.SqliteHuey", "filename": _queue_file, "immediate": False}
 else:
     raise ImproperlyConfigured(

@@ -3,6 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from luotain.web import home
+
+home.prepare()  # the secret key file that every worker of this home shares (luotain.web.home)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luotain.web.settings")
 application = get_wsgi_application()
 

@@ -26,12 +26,12 @@ def _environment() -> Environment:
 def render_html_text(deck: Deck, *, for_print: bool = False) -> str:
     source = (resources.files("luotain.report") / "templates" / "deck.html.j2").read_text(encoding="utf-8")
     charts = {
-        i: Markup(chart_svg(slide.chart, deck.theme, deck.lang, height=380 if slide.kind == "nps" else 470))  # noqa: S704 - built from escaped parts
+        i: Markup(chart_svg(slide.chart, deck.brand, deck.lang, height=380 if slide.kind == "nps" else 470))  # noqa: S704 - built from escaped parts
         for i, slide in enumerate(deck.slides)
         if slide.chart is not None
     }
     trends = {
-        i: Markup(trend_svg(slide.trend, deck.theme, deck.lang))  # noqa: S704 - built from escaped parts
+        i: Markup(trend_svg(slide.trend, deck.brand, deck.lang))  # noqa: S704 - built from escaped parts
         for i, slide in enumerate(deck.slides)
         if slide.trend is not None
     }

@@ -20,7 +20,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
-from luotain.report.document import Chart, Deck, Slide, Theme, TrendChart
+from luotain.report.document import Brand, Chart, Deck, Slide, TrendChart
 
 from .svg import wave_colours
 
@@ -33,8 +33,8 @@ def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#"))
 
 
-def _font_name(theme: Theme) -> str:
-    return theme.font.split(",")[0].strip().strip('"')
+def _font_name(brand: Brand) -> str:
+    return brand.font.split(",")[0].strip().strip('"')
 
 
 def _textbox(
@@ -44,7 +44,7 @@ def _textbox(
     width,
     height,
     lines,
-    theme: Theme,
+    brand: Brand,
     *,
     size=20,
     bold=False,
@@ -65,8 +65,8 @@ def _textbox(
         for run in paragraph.runs:
             run.font.size = Pt(size)
             run.font.bold = bold
-            run.font.name = _font_name(theme)
-            run.font.color.rgb = _rgb(colour or theme.text)
+            run.font.name = _font_name(brand)
+            run.font.color.rgb = _rgb(colour or brand.text)
     return box
 
 
@@ -76,7 +76,7 @@ def _background(slide, colour: str) -> None:
     fill.fore_color.rgb = _rgb(colour)
 
 
-def _title(slide, text: str, theme: Theme) -> None:
+def _title(slide, text: str, brand: Brand) -> None:
     _textbox(
         slide,
         MARGIN,
@@ -84,10 +84,10 @@ def _title(slide, text: str, theme: Theme) -> None:
         WIDTH - 2 * MARGIN,
         Inches(1.0),
         [text],
-        theme,
+        brand,
         size=30,
         bold=True,
-        colour=theme.primary,
+        colour=brand.primary,
     )
 
 
@@ -99,7 +99,7 @@ def _footer(slide, deck: Deck, number: int, note: str) -> None:
         Inches(8),
         Inches(0.4),
         [note],
-        deck.theme,
+        deck.brand,
         size=12,
         colour="#505a5f",
     )
@@ -110,7 +110,7 @@ def _footer(slide, deck: Deck, number: int, note: str) -> None:
         Inches(4),
         Inches(0.4),
         [f"{deck.title} · {number}"],
-        deck.theme,
+        deck.brand,
         size=12,
         colour="#505a5f",
         align=PP_ALIGN.RIGHT,
@@ -137,7 +137,7 @@ class _ChartData(CategoryChartData):
         return _TextWorkbookWriter(self)
 
 
-def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
+def _chart(slide, chart: Chart, brand: Brand, top, height) -> None:
     data = _ChartData(number_format='0" %"')
     data.categories = list(chart.categories)
     for series in chart.series:
@@ -148,7 +148,7 @@ def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
     frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)  # alt text for screen readers
     c = frame.chart
     c.font.size = Pt(12)
-    c.font.name = _font_name(theme)
+    c.font.name = _font_name(brand)
     c.has_title = False
     category_axis = c.category_axis
     category_axis.reverse_order = True  # first category on top, as in the questionnaire
@@ -178,13 +178,13 @@ def _chart(slide, chart: Chart, theme: Theme, top, height) -> None:
         fill = series.format.fill
         fill.solid()
         fill.fore_color.rgb = _rgb(
-            theme.palette[i % len(theme.palette)] if chart.kind == "stacked" else theme.primary
+            brand.palette[i % len(brand.palette)] if chart.kind == "stacked" else brand.primary
         )
         if chart.kind == "stacked":
             _hide_small_labels(series, chart.series[i].values)
 
 
-def _trend_chart(slide, chart: TrendChart, theme: Theme, top, height) -> None:
+def _trend_chart(slide, chart: TrendChart, brand: Brand, top, height) -> None:
     """Clustered bars: a group a category, a bar a wave (oldest on top); a wave that did not ask the question
     has no bar (an empty cell), and the alt text says "not asked"."""
     number_format = '0" %"' if chart.unit == "%" else ("0.0" if chart.digits else "0")
@@ -197,7 +197,7 @@ def _trend_chart(slide, chart: TrendChart, theme: Theme, top, height) -> None:
     frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)
     c = frame.chart
     c.font.size = Pt(12)
-    c.font.name = _font_name(theme)
+    c.font.name = _font_name(brand)
     c.has_title = False
     c.has_legend = True
     c.legend.position = XL_LEGEND_POSITION.TOP
@@ -218,7 +218,7 @@ def _trend_chart(slide, chart: TrendChart, theme: Theme, top, height) -> None:
     labels.number_format_is_linked = False
     labels.font.size = Pt(11)
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    for series, colour in zip(plot.series, wave_colours(theme, len(chart.waves)), strict=True):
+    for series, colour in zip(plot.series, wave_colours(brand, len(chart.waves)), strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(colour)
 
@@ -242,10 +242,10 @@ def _hide_small_labels(series, values) -> None:
 
 
 def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
-    theme = deck.theme
+    brand = deck.brand
     page = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     if slide.kind in ("title", "section"):
-        _background(page, theme.primary)
+        _background(page, brand.primary)
         size = 44 if slide.kind == "title" else 38
         _textbox(
             page,
@@ -254,7 +254,7 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
             WIDTH - 2 * MARGIN,
             Inches(1.8),
             [slide.title],
-            theme,
+            brand,
             size=size,
             bold=True,
             colour="#ffffff",
@@ -268,7 +268,7 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
                 WIDTH - 2 * MARGIN,
                 Inches(0.8),
                 [lead],
-                theme,
+                brand,
                 size=22,
                 colour="#ffffff",
             )
@@ -277,33 +277,33 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
                     io.BytesIO(deck.logo.data), WIDTH - MARGIN - Inches(2.2), Inches(0.45), height=Inches(1.0)
                 )
                 picture._element.nvPicPr.cNvPr.set("descr", deck.logo.description)
-            elif theme.logo_text:
+            elif brand.logo_text:
                 _textbox(
                     page,
                     WIDTH - MARGIN - Inches(2),
                     Inches(0.5),
                     Inches(2),
                     Inches(0.8),
-                    [theme.logo_text],
-                    theme,
+                    [brand.logo_text],
+                    brand,
                     size=28,
                     bold=True,
-                    colour=theme.accent,
+                    colour=brand.accent,
                     align=PP_ALIGN.RIGHT,
                 )
         return
-    _title(page, slide.title, theme)
+    _title(page, slide.title, brand)
     top = Emu(Inches(1.5))
     if slide.lead:
-        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.6), [slide.lead], theme, size=20)
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.6), [slide.lead], brand, size=20)
         top = Emu(Inches(2.1))
     body_height = HEIGHT - top - Inches(0.8)
     if slide.kind == "contents":
-        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), theme, size=24)
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, list(slide.items), brand, size=24)
     elif slide.kind == "trend":
         lines = list(slide.bullets)
         box = Inches(0.62 * len(lines) + 0.2)  # two lines a sentence at 18 pt
-        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, box, lines, theme, size=18, bullets=True)
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, box, lines, brand, size=18, bullets=True)
         top = Emu(top + box)
         body_height = HEIGHT - top - Inches(0.8)
     elif slide.kind in ("bullets", "contact"):
@@ -314,7 +314,7 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
             WIDTH - 2 * MARGIN,
             body_height,
             list(slide.bullets),
-            theme,
+            brand,
             size=22,
             bullets=slide.kind == "bullets",
         )
@@ -327,14 +327,14 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
             WIDTH - 2 * MARGIN,
             body_height,
             lines,
-            theme,
+            brand,
             size=24 if len(lines) > 6 else 26,
         )
     elif slide.kind == "quotes":
         lines = [line for q in slide.quotes for line in (f"”{q.text}”", f"– {q.attribution}", "")] or [
             slide.note
         ]
-        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, lines, theme, size=20)
+        _textbox(page, MARGIN, top, WIDTH - 2 * MARGIN, body_height, lines, brand, size=20)
     if slide.figures:
         width = (WIDTH - 2 * MARGIN) // max(len(slide.figures), 1)
         for i, figure in enumerate(slide.figures):
@@ -346,18 +346,18 @@ def _slide(prs, deck: Deck, slide: Slide, number: int) -> None:
                 width,
                 Inches(1.3),
                 [figure.value],
-                theme,
+                brand,
                 size=60,
                 bold=True,
-                colour=theme.primary,
+                colour=brand.primary,
             )
-            _textbox(page, left, top + Inches(1.3), width, Inches(0.5), [figure.label], theme, size=18)
+            _textbox(page, left, top + Inches(1.3), width, Inches(0.5), [figure.label], brand, size=18)
         top = Emu(top + Inches(2.0))
         body_height = HEIGHT - top - Inches(0.8)
     if slide.chart is not None:
-        _chart(page, slide.chart, theme, top, body_height)
+        _chart(page, slide.chart, brand, top, body_height)
     if slide.trend is not None:
-        _trend_chart(page, slide.trend, theme, top, body_height)
+        _trend_chart(page, slide.trend, brand, top, body_height)
     if slide.picture is not None:
         picture = page.shapes.add_picture(io.BytesIO(slide.picture.data), MARGIN, top, height=body_height)
         picture.left = int((WIDTH - picture.width) / 2)

@@ -10,7 +10,7 @@ import textwrap
 from html import escape
 
 from luotain.present.numbers import number, percent
-from luotain.report.document import Chart, Theme, TrendChart
+from luotain.report.document import Brand, Chart, TrendChart
 
 WIDTH = 1100
 LABEL_WIDTH = 430
@@ -40,15 +40,15 @@ def _text(
     )
 
 
-def _wrapped_label(x: float, y_mid: float, label: str, theme: Theme) -> str:
+def _wrapped_label(x: float, y_mid: float, label: str, brand: Brand) -> str:
     lines = _label_lines(label)
     first = y_mid - (len(lines) - 1) * 10.5 + 6
     return "".join(
-        _text(x, first + i * 21, line, anchor="end", fill=theme.text) for i, line in enumerate(lines)
+        _text(x, first + i * 21, line, anchor="end", fill=brand.text) for i, line in enumerate(lines)
     )
 
 
-def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
+def chart_svg(chart: Chart, brand: Brand, lang: str, height: int = 470) -> str:
     rows = len(chart.categories)
     legend = 40 if chart.kind == "stacked" else 0
     lines = max((len(_label_lines(c)) for c in chart.categories), default=1)
@@ -59,20 +59,20 @@ def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h}" width="100%" height="100%" '
         f'preserveAspectRatio="xMinYMin meet" role="img" '
-        f"aria-label=\"{escape(chart.alt)}\" font-family='{escape(theme.font)}'>",
+        f"aria-label=\"{escape(chart.alt)}\" font-family='{escape(brand.font)}'>",
         f"<title>{escape(chart.alt)}</title>",
     ]
     if chart.kind == "stacked":
         x: float = bar_x
         for i, series in enumerate(chart.series):
-            colour = theme.palette[i % len(theme.palette)]
+            colour = brand.palette[i % len(brand.palette)]
             parts.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{colour}"/>')
             parts.append(_text(x + 20, 20, series.name, size=16))
             x += 36 + 9 * len(series.name)
     for r, category in enumerate(chart.categories):
         y = legend + r * row_h
         mid = y + row_h / 2
-        parts.append(_wrapped_label(LABEL_WIDTH, mid, category, theme))
+        parts.append(_wrapped_label(LABEL_WIDTH, mid, category, brand))
         bar_h = row_h * 0.68
         top = mid - bar_h / 2
         if chart.kind == "bar":
@@ -80,7 +80,7 @@ def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
             w = bar_w * value / 100
             parts.append(
                 f'<rect x="{bar_x}" y="{top:.1f}" width="{w:.1f}" height="{bar_h:.1f}" '
-                f'fill="{theme.primary}"/>'
+                f'fill="{brand.primary}"/>'
             )
             parts.append(_text(bar_x + w + 8, mid + 6, percent(value, lang=lang), weight="bold"))
         else:
@@ -88,7 +88,7 @@ def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
             for i, series in enumerate(chart.series):
                 value = series.values[r]
                 w = bar_w * value / 100
-                colour = theme.palette[i % len(theme.palette)]
+                colour = brand.palette[i % len(brand.palette)]
                 parts.append(
                     f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{bar_h:.1f}" fill="{colour}"/>'
                 )
@@ -104,13 +104,13 @@ def chart_svg(chart: Chart, theme: Theme, lang: str, height: int = 470) -> str:
     return "".join(parts)
 
 
-def wave_colours(theme: Theme, waves: int) -> list[str]:
-    """A colour for each wave, oldest first: the newest in the theme's primary colour, older ones paler."""
-    newest_first = [theme.primary, theme.palette[1], "#8c969e", "#b8c0c6", "#d5dadd"]
+def wave_colours(brand: Brand, waves: int) -> list[str]:
+    """A colour for each wave, oldest first: the newest in the brand's primary colour, older ones paler."""
+    newest_first = [brand.primary, brand.palette[1], "#8c969e", "#b8c0c6", "#d5dadd"]
     return [newest_first[min(i, len(newest_first) - 1)] for i in reversed(range(waves))]
 
 
-def trend_svg(chart: TrendChart, theme: Theme, lang: str, height: int = 380) -> str:
+def trend_svg(chart: TrendChart, brand: Brand, lang: str, height: int = 380) -> str:
     """Figures over the waves: for each category a group of horizontal bars, one a wave (oldest on top), from
     zero (a zero line when the scale goes below it); a wave that did not ask says so instead of a bar."""
     waves = len(chart.waves)
@@ -132,11 +132,11 @@ def trend_svg(chart: TrendChart, theme: Theme, lang: str, height: int = 380) -> 
             return percent(value, lang=lang)
         return number(value, chart.digits, lang=lang)
 
-    colours = wave_colours(theme, waves)
+    colours = wave_colours(brand, waves)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h}" width="100%" height="100%" '
         f'preserveAspectRatio="xMinYMin meet" role="img" '
-        f"aria-label=\"{escape(chart.alt)}\" font-family='{escape(theme.font)}'>",
+        f"aria-label=\"{escape(chart.alt)}\" font-family='{escape(brand.font)}'>",
         f"<title>{escape(chart.alt)}</title>",
     ]
     x: float = bar_x
@@ -152,7 +152,7 @@ def trend_svg(chart: TrendChart, theme: Theme, lang: str, height: int = 380) -> 
     for c, category in enumerate(chart.categories):
         top = legend + c * group_h
         inner = waves * (bar_h + 4)
-        parts.append(_wrapped_label(LABEL_WIDTH, top + inner / 2, category, theme))
+        parts.append(_wrapped_label(LABEL_WIDTH, top + inner / 2, category, brand))
         for w in range(waves):
             value = chart.values[w][c]
             y = top + w * (bar_h + 4)

@@ -25,9 +25,10 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.registry import KINDS
 from luotain.responses import neutralise
 
-from .waves import Shift, shift
+from .comparison import Shift, shift
 
 DISTRICT = "district"
 
@@ -205,10 +206,9 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
         block.not_asked_before = bool(figures.not_asked_before)
         block.not_comparable = figures.not_comparable is not None
         if isinstance(question, OrganisationPicker) and figures.organisations:
-            kinds = {"hyvinvointialue": _("Wellbeing services counties"), "kunta": _("Municipalities")}
             block.figures = [
                 (
-                    kinds.get(kind, kind),
+                    KINDS[kind].name(lang, plural=True) if kind in KINDS else kind,
                     _("%(answered)s of %(total)s")
                     % {"answered": result.coverage[kind].answered, "total": result.coverage[kind].total},
                 )

@@ -10,9 +10,7 @@ it starts and every few minutes.
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 import traceback
 from datetime import timedelta
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from luotain.report.make import FORMATS as DECK_FORMATS
 from luotain.web.audit.services import Action, Actor, record
@@ -67,9 +66,15 @@ def queue() -> Any:
     return HUEY
 
 
-def enqueue(job_id: int) -> None:
-    from .tasks import run_job
+@db_task()
+def run_job(job_id: int) -> None:
+    """The queue's one task: run the job ``job_id``. Not retried by the queue: a job that fails is marked
+    failed with its error, which the back office shows, and is asked for again; a job whose worker died is
+    put back by ``recover_stale``."""
+    run(job_id)
 
+
+def enqueue(job_id: int) -> None:
     run_job(job_id)
 
 
@@ -111,8 +116,6 @@ def take_back(job_id: int, cutoff: Any) -> bool:
 
 def pending_job_ids() -> set[int]:
     """The job ids that wait in the queue (none in immediate mode)."""
-    from .tasks import run_job
-
     hub = queue()
     if hub.immediate:
         return set()
@@ -137,9 +140,6 @@ def _claim(job_id: int) -> Job | None:
 def _step(job: Job, progress: int, step: str) -> None:
     job.progress, job.step, job.heartbeat_at = progress, step, timezone.now()
     job.save(update_fields=["progress", "step", "heartbeat_at"])
-    pause = float(os.environ.get("LUOTAIN_FAULT_PAUSE_SECONDS") or 0)  # fault tests: time to kill a worker
-    if pause:
-        time.sleep(pause)
 
 
 def _beat(job_id: int, done: threading.Event) -> None:
@@ -183,7 +183,7 @@ def report_inputs(survey: Any) -> dict[str, Any]:
     from luotain.web.collect.models import QuoteSelection
     from luotain.web.collect.services import response_records
 
-    from .waves import earlier_wave_records
+    from .comparison import earlier_wave_records
 
     flags = QuoteSelection.objects.filter(response__survey=survey).values_list(
         "question_id", "response__public_id"

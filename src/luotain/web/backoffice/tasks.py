@@ -1,20 +1,19 @@
-"""The job queue's tasks (Huey, through huey.contrib.djhuey; the queue is chosen by LUOTAIN_QUEUE_URL)."""
+"""The job queue's tasks (Huey, through huey.contrib.djhuey, which imports every app's ``tasks`` module; the
+queue is chosen by LUOTAIN_QUEUE_URL): running a job (``jobs.run_job``) and the periodic ones."""
 
 from __future__ import annotations
 
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from . import jobs
+from .jobs import run_job
+
+__all__ = ["recover_jobs", "retention", "run_job"]
 
 logger = logging.getLogger("luotain")
-
-
-@db_task(retries=2, retry_delay=30)
-def run_job(job_id: int) -> None:
-    jobs.run(job_id)
 
 
 @db_periodic_task(crontab(minute="*/5"))

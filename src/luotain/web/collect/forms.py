@@ -25,6 +25,7 @@ from luotain.questionnaire import (
     Section,
     SingleChoice,
 )
+from luotain.registry import KINDS, MUNICIPALITY
 from luotain.responses import visible_questions
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_question
 from luotain.web.partners.services import organisations_for_picker
@@ -206,11 +207,10 @@ def _field(
     elif isinstance(q, OrganisationPicker):
         kind = earlier.get(q.type_question) if q.type_question else None
         orgs = organisations_for_picker(kind if kind in q.types else None)
-        group_names = {"hyvinvointialue": _("Wellbeing services counties"), "kunta": _("Municipalities")}
         for group in q.types:
             members = [Choice(o.code, o.name(lang), "", o.code == value) for o in orgs if o.kind == group]
             if members:
-                f.groups.append((group_names[group], members))
+                f.groups.append((KINDS[group].name(lang, plural=True), members))
     return f
 
 
@@ -227,7 +227,7 @@ def problem_message(problem: AnswerProblem, questionnaire: Questionnaire) -> str
     if code == "unknown_org":
         return _("Please choose your organisation from the list.")
     if code == "wrong_org_type":
-        if problem.params.get("kind") == "kunta":
+        if problem.params.get("kind") == MUNICIPALITY:
             return _("You said you work in a municipality: please choose a municipality.")
         return _("You said you work in a wellbeing services county: please choose a county.")
     column = _column(questionnaire, problem.column)

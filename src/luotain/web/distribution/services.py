@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from luotain.registry import KINDS, ORGANISATION_KINDS
 from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.models import Draft, Response
 from luotain.web.collect.services import hash_token, require_open
@@ -229,7 +230,7 @@ def response_rates(survey: Survey) -> dict[str, Any]:
         for d in District.objects.filter(invitations__survey=survey).distinct()
     }
     rates["organisation_types"] = {
-        kind: _counts(invitations.filter(organisation__kind=kind)) for kind in ("hyvinvointialue", "kunta")
+        kind: _counts(invitations.filter(organisation__kind=kind)) for kind in ORGANISATION_KINDS
     }
     rates["organisations"] = {
         o.code: {"name": o.name_fi, **_counts(invitations.filter(organisation=o))}
@@ -246,6 +247,6 @@ def response_rates(survey: Survey) -> dict[str, Any]:
             "answered": sum(1 for code in answered if code and code.startswith(prefix)),
             "total": Organisation.objects.filter(kind=kind, active=True).count(),
         }
-        for kind, prefix in (("hyvinvointialue", "hva:"), ("kunta", "kunta:"))
+        for kind, prefix in ((k.id, f"{k.prefix}:") for k in KINDS.values())
     }
     return rates

@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luotain import registry
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        COUNTY = "hyvinvointialue", _("Wellbeing services county")
-        MUNICIPALITY = "kunta", _("Municipality")
+        COUNTY = registry.COUNTY, _("Wellbeing services county")
+        MUNICIPALITY = registry.MUNICIPALITY, _("Municipality")
 
     code = models.CharField(_("code"), max_length=20, unique=True, help_text="hva:NN or kunta:NNN")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
@@ -25,7 +27,7 @@ class Organisation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="municipalities",
-        limit_choices_to={"kind": "hyvinvointialue"},
+        limit_choices_to={"kind": registry.COUNTY},
     )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Offered in the organisation picker.")
@@ -52,7 +54,7 @@ class District(models.Model):
         verbose_name=_("wellbeing services counties"),
         blank=True,
         related_name="districts",
-        limit_choices_to={"kind": "hyvinvointialue"},
+        limit_choices_to={"kind": registry.COUNTY},
     )
     source = models.URLField(_("source"), blank=True)
 
@@ -91,7 +93,5 @@ class Contact(models.Model):
         return f"{self.name} ({self.organisation})"
 
     def district(self) -> District | None:
-        county = (
-            self.organisation if self.organisation.kind == "hyvinvointialue" else self.organisation.county
-        )
+        county = self.organisation if self.organisation.kind == registry.COUNTY else self.organisation.county
         return county.districts.first() if county is not None else None

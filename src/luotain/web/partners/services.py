@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from luotain.registry import Registry, default_registry
+from luotain.registry import COUNTY, MUNICIPALITY, Registry, county_code, default_registry
 
 from .models import District, Organisation
 
@@ -16,14 +16,14 @@ def seed_registry(registry: Registry | None = None) -> tuple[int, int]:
     Never overwrites what an administrator has edited."""
     registry = registry or default_registry()
     existing = set(Organisation.objects.values_list("code", flat=True))
-    counties = [o for o in registry.organisations.values() if o.kind == "hyvinvointialue"]
+    counties = [o for o in registry.organisations.values() if o.kind == COUNTY]
     new_counties = [
         Organisation(code=o.code, kind=o.kind, name_fi=o.name_fi, name_sv=o.name_sv, active=o.active)
         for o in counties
         if o.code not in existing
     ]
     Organisation.objects.bulk_create(new_counties)
-    by_code = {o.code: o for o in Organisation.objects.filter(kind="hyvinvointialue")}
+    by_code = {o.code: o for o in Organisation.objects.filter(kind=COUNTY)}
     municipalities = [
         Organisation(
             code=o.code,
@@ -31,10 +31,10 @@ def seed_registry(registry: Registry | None = None) -> tuple[int, int]:
             name_fi=o.name_fi,
             name_sv=o.name_sv,
             active=o.active,
-            county=by_code.get(f"hva:{o.county_code}"),
+            county=by_code.get(county_code(o.county_code)),
         )
         for o in registry.organisations.values()
-        if o.kind == "kunta" and o.code not in existing
+        if o.kind == MUNICIPALITY and o.code not in existing
     ]
     Organisation.objects.bulk_create(municipalities)
     created_districts = 0
@@ -44,7 +44,9 @@ def seed_registry(registry: Registry | None = None) -> tuple[int, int]:
         )
         if created:
             created_districts += 1
-            district.counties.set([by_code[f"hva:{c}"] for c in d.county_codes if f"hva:{c}" in by_code])
+            district.counties.set(
+                [by_code[county_code(c)] for c in d.county_codes if county_code(c) in by_code]
+            )
     return len(new_counties) + len(municipalities), created_districts
 
 

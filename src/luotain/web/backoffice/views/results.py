@@ -11,8 +11,9 @@ from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.services import response_records
 from luotain.web.partners.models import District
 
-from .. import dashboard, waves
+from .. import dashboard
 from ..access import ALL, staff_view
+from ..comparison import compared, earlier_frames, trend_table
 from .common import page, survey_for
 
 
@@ -46,10 +47,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         problem, filters, by = str(exc), {}, ""
         result = dashboard.run(frame, {}, None, k)
     too_few = 0 < result.n_responses < k or (filters and result.n_responses < k)
-    earlier = waves.earlier_frames(current)
+    earlier = earlier_frames(current)
     wanted = request.GET.get("compare") or ""
     chosen = next((w for w in earlier if w.survey.slug == wanted), None)
-    result, comparison = waves.compared(result, frame, chosen, k)
+    result, comparison = compared(result, frame, chosen, k)
     if request.GET.get("format") == "csv":
         if too_few:
             body = _("Fewer than %(k)s answers match the filters: nothing is shown.") % {"k": k}
@@ -89,6 +90,6 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": bool(filters),
             "waves": [(w.survey.slug, w.label, w.survey.slug == wanted) for w in earlier],
             "comparison": comparison,
-            "trend": None if too_few else waves.trend_table(current, frame, earlier, filters, k, lang),
+            "trend": None if too_few else trend_table(current, frame, earlier, filters, k, lang),
         },
     )

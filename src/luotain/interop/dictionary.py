@@ -1,5 +1,6 @@
-"""The codebook of a questionnaire's response table: every variable an export writes, with its label, its
-values and their labels, in one language.
+"""The data dictionary of a questionnaire's response table (the "codebook" sheet of an Excel export, in survey
+methods' sense; not a coding scheme of open answers, luotain.text.codebook): every variable an export writes,
+with its label, its values and their labels, in one language.
 
 One response-table column is one variable, except a multiple choice, which is one 0/1 variable per option
 (a dichotomy) in SPSS. SPSS names are made from the column names (``responsibilities/premises`` becomes
@@ -69,7 +70,7 @@ class Variable:
 
 
 @dataclass
-class Codebook:
+class DataDictionary:
     questionnaire: Questionnaire
     lang: str
     variables: list[Variable] = field(default_factory=list)
@@ -81,8 +82,8 @@ class Codebook:
         return out
 
 
-def codebook(questionnaire: Questionnaire, lang: str = "fi") -> Codebook:
-    book = Codebook(questionnaire, lang)
+def data_dictionary(questionnaire: Questionnaire, lang: str = "fi") -> DataDictionary:
+    book = DataDictionary(questionnaire, lang)
     used: set[str] = set()
     book.variables.append(
         Variable(

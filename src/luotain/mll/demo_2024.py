@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from luotain.registry import Registry, default_registry
-
-from .table import ResponseRecord
+from luotain.responses.table import ResponseRecord
 
 TEMPLATE = "mll-kumppanikysely-2024"
 N_RESPONSES = 80

@@ -52,8 +52,8 @@ class Multi:
         return counts
 
 
-class Columns:
-    """Columns of one frame as numpy codes, each extracted once (a frame keeps this between analyses)."""
+class CodedColumns:
+    """The columns of one frame as numpy codes, each extracted once (a frame keeps this between analyses)."""
 
     def __init__(self, df: pl.DataFrame):
         self.df = df
@@ -111,12 +111,12 @@ class Columns:
         return Coded(self._cache[key], list(labels))  # type: ignore[arg-type]
 
 
-def columns_for(frame: ResponseFrame, df: pl.DataFrame) -> Columns:
+def coded_columns(frame: ResponseFrame, df: pl.DataFrame) -> CodedColumns:
     """The frame's own cache when the whole frame is analysed; a fresh one for a filtered subset."""
     if df is not frame.df:
-        return Columns(df)
+        return CodedColumns(df)
     cache = frame.__dict__.get("_columns")
     if cache is None or cache.df is not df:
-        cache = Columns(df)
+        cache = CodedColumns(df)
         frame.__dict__["_columns"] = cache
     return cache

@@ -138,7 +138,7 @@ def trend_table(
         return None
     frames = [(w.label, w.frame) for w in earlier]
     waves: list[WaveFigures] = trend([*frames, (survey.wave or survey.slug, frame)], filters=filters)
-    current = analyse(frame, filters=filters, compare=frames[-1][1])
+    current = compare(analyse(frame, filters=filters), frame, frames[-1][1])
     shown = [not filters or w.result.n_responses >= k for w in waves]
     table = TrendTable(waves=[w.label for w in waves], previous=frames[-1][0])
     for question, items in followed_items(survey.questionnaire):

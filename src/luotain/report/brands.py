@@ -1,13 +1,14 @@
-"""Report themes: colours and fonts per organisation. Fonts a machine lacks fall back down the stack."""
+"""Report brands: colours, fonts and a logo text per organisation. Fonts a machine lacks fall back down the
+stack."""
 
 from __future__ import annotations
 
-from .document import Theme
+from .document import Brand
 
 FONT_STACK = '"Source Sans 3", "Liberation Sans", "DejaVu Sans", Arial, sans-serif'
 
-THEMES: dict[str, Theme] = {
-    "neutral": Theme(
+BRANDS: dict[str, Brand] = {
+    "neutral": Brand(
         name="neutral",
         primary="#1f4e79",
         accent="#c55a11",
@@ -17,7 +18,7 @@ THEMES: dict[str, Theme] = {
         font=FONT_STACK,
     ),
     # Blue and yellow in the spirit of the MLL report; not MLL's official brand files.
-    "mll": Theme(
+    "mll": Brand(
         name="mll",
         primary="#00558c",
         accent="#f5b400",
@@ -30,8 +31,8 @@ THEMES: dict[str, Theme] = {
 }
 
 
-def theme(name: str) -> Theme:
+def brand(name: str) -> Brand:
     try:
-        return THEMES[name]
+        return BRANDS[name]
     except KeyError:
-        raise ValueError(f"no theme '{name}' (themes: {', '.join(sorted(THEMES))})") from None
+        raise ValueError(f"no brand '{name}' (brands: {', '.join(sorted(BRANDS))})") from None

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from luotain.registry import Registry
 
-from .demo import COOPERATION_FORMS, EXPERIENCE, WAVE_2024, DemoData, generate_wave
+from .demo_2024 import COOPERATION_FORMS, EXPERIENCE, WAVE_2024, DemoData, generate_wave
 
 TEMPLATE = "mll-kumppanikysely-2025"
 
