@@ -37,6 +37,7 @@ demo: $(STAMP)
 test: $(STAMP) $(AXE) system
 	$(BIN)/python -m pytest
 
+# ruff (lint and format) and mypy strict over all of src/ (django-stubs for the web layer).
 check: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

@@ -177,3 +177,19 @@ def test_the_root_address_leads_to_the_back_office_and_there_is_a_favicon(client
     assert b"".join(icon.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
     page = client.get("/hallinta/kirjaudu/").content.decode()
     assert '<link rel="icon" href="/static/luotain/favicon.svg" type="image/svg+xml">' in page
+
+
+def test_importing_the_settings_writes_nothing(tmp_path):
+    """The settings only read; luotain.web.home.prepare (the command, manage.py, the WSGI module) makes var/
+    and the secret key file."""
+    done = run(
+        [sys.executable, "-c", "import luotain.web.settings as s; print(len(s.SECRET_KEY))"], {}, tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 50 and list(tmp_path.iterdir()) == []
+    prepared = run([sys.executable, "-c", "from luotain.web import home; home.prepare()"], {}, tmp_path)
+    assert prepared.returncode == 0, prepared.stderr
+    key = tmp_path / "var" / "secret.key"
+    assert key.stat().st_mode & 0o077 == 0 and len(key.read_text()) >= 50
+    again = run([sys.executable, "-c", "import luotain.web.settings as s; print(s.SECRET_KEY)"], {}, tmp_path)
+    assert again.stdout.strip() == key.read_text()  # every process of the home shares the key

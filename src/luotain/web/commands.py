@@ -5,17 +5,21 @@ through these, after ``setup()``. They raise ``luotain.errors.LuotainError`` for
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from luotain.errors import InvalidInput, NotFound
 from luotain.web.server import exec_serve, run_worker, serve
 from luotain.web.startup import migrate, setup
 
+if TYPE_CHECKING:  # the models are imported only once Django is set up
+    from luotain.analysis import ResponseFrame
+    from luotain.web.surveys.models import Survey
+
 # The CLI's way to the server (luotain.web.server) and to starting up (luotain.web.startup).
 __all__ = ["exec_serve", "migrate", "run_worker", "serve", "setup"]
 
 
-def get_survey(slug: str):  # type: ignore[no-untyped-def]
+def get_survey(slug: str) -> Survey:
     from luotain.web.surveys.models import Survey
 
     survey = Survey.objects.filter(slug=slug).first()
@@ -75,7 +79,7 @@ def import_responses(slug: str, stream: TextIO) -> int:
     return store(survey, records, actor=_actor("import-responses"))
 
 
-def analysis_frame(slug: str, by: str | None, filters: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def analysis_frame(slug: str, by: str | None, filters: dict[str, list[str]]) -> ResponseFrame:
     """The survey's answers as a response frame, for ``luotain analyse`` (which takes results out: recorded
     as the results page's download is)."""
     from luotain.analysis import ResponseFrame

@@ -12,10 +12,13 @@ import os
 import secrets
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from luotain.web.home import home_dir, secret_key_path, var_dir
+
+django_stubs_ext.monkeypatch()  # Django's generic classes subscriptable at run time (ModelAdmin[Survey])
 
 env = environ.Env(
     LUOTAIN_PRODUCTION=(bool, False),
@@ -33,7 +36,7 @@ PRODUCTION = env("LUOTAIN_PRODUCTION")
 
 
 def _secret_key() -> str:
-    key = env.str("LUOTAIN_SECRET_KEY", default="")
+    key = str(env.str("LUOTAIN_SECRET_KEY", default=""))
     if key:
         return key
     if PRODUCTION:

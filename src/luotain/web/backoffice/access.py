@@ -39,7 +39,7 @@ def visible_districts(user: Any) -> QuerySet[District]:
     """Every district for administrators and analysts; a coordinator's own district only."""
     if role_of(user) == COORDINATOR:
         district = own_district(user)
-        return District.objects.filter(pk=district.pk if district else None)
+        return District.objects.filter(pk=district.pk) if district else District.objects.none()
     return District.objects.all()
 
 

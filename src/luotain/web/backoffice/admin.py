@@ -4,7 +4,7 @@ from .models import Job, StaffRole
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(admin.ModelAdmin[StaffRole]):
     list_display = ("user", "role", "district")
     list_filter = ("role", "district")
     search_fields = ("user__username",)
@@ -12,7 +12,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(admin.ModelAdmin[Job]):
     list_display = (
         "kind",
         "survey",

@@ -121,11 +121,15 @@ def _bars(labels: Mapping[str, str], shares: Any) -> list[Bar]:
             label,
             (shares.counts or {}).get(key),
             (shares.percent or {}).get(key),
-            *((shares.ci95 or {}).get(key) or (None, None)),
+            *_interval_of((shares.ci95 or {}).get(key)),
             change=shift((shares.change or {}).get(key)),
         )
         for key, label in labels.items()
     ]
+
+
+def _interval_of(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    return (interval[0], interval[1]) if interval else (None, None)
 
 
 def _cell(value: float | None, suppressed_text: str, unit: str = "%", change: Shift | None = None) -> str:

@@ -66,7 +66,7 @@ def queue() -> Any:
     return HUEY
 
 
-@db_task()
+@db_task()  # type: ignore[untyped-decorator]  # huey has no type hints
 def run_job(job_id: int) -> None:
     """The queue's one task: run the job ``job_id``. Not retried by the queue: a job that fails is marked
     failed with its error, which the back office shows, and is asked for again; a job whose worker died is
@@ -163,7 +163,7 @@ def run(job_id: int) -> None:
     beat = threading.Thread(target=_beat, args=(job.pk, done), name=f"job-{job.pk}-heartbeat", daemon=True)
     beat.start()
     try:
-        RUNNERS[job.kind](job)
+        RUNNERS[Job.Kind(job.kind)](job)
         job.status, job.progress, job.step = Job.Status.DONE, 100, ""
     except Exception as exc:  # the job fails and the page says so; the worker goes on
         job.status, job.error = Job.Status.FAILED, f"{type(exc).__name__}: {exc}"
@@ -241,9 +241,10 @@ def _invite(job: Job) -> None:
     from luotain.web.distribution.services import invite
 
     _step(job, 10, "sending")
-    sending = invite(
-        job.survey, job.district, actor=_actor(job)
-    )  # skips contacts already invited: safe to run again
+    if job.district is None:
+        raise ValueError("an invitation job names its district")
+    # Skips the contacts already invited: safe to run again.
+    sending = invite(job.survey, job.district, actor=_actor(job))
     job.result = {"sent": sending.sent, "failed": sending.failed, "skipped": sending.skipped}
 
 

@@ -16,12 +16,12 @@ __all__ = ["recover_jobs", "retention", "run_job"]
 logger = logging.getLogger("luotain")
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]  # huey has no type hints
 def recover_jobs() -> None:
     jobs.recover_stale()
 
 
-@db_periodic_task(crontab(hour="3", minute="15"))
+@db_periodic_task(crontab(hour="3", minute="15"))  # type: ignore[untyped-decorator]  # huey has no type hints
 def retention() -> None:
     """Every night: anonymise surveys past their closing time and delete what their retention period
     allows (docs/privacy.md)."""

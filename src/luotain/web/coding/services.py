@@ -4,7 +4,7 @@ hand (a code given or taken away) is never undone by the rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -76,7 +76,7 @@ def codebook_of(survey: Survey, question_id: str) -> Codebook:
     return codebook
 
 
-def _edit(survey: Survey, question_id: str, change: Any) -> Codebook:
+def _edit(survey: Survey, question_id: str, change: Callable[[Codebook | None], Codebook]) -> Codebook:
     """Apply a pure codebook edit, turning its complaint into a CodingError."""
     try:
         codebook = change(stored_codebook(survey, question_id))

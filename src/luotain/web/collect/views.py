@@ -139,7 +139,7 @@ def survey_home(request: HttpRequest, slug: str, district: str | None = None) ->
     questionnaire = survey.questionnaire
     lang = _language(request, questionnaire)
     with translation.override(lang):
-        token = request.get_signed_cookie(_cookie_name(survey), default="", salt=COOKIE_SALT)
+        token = str(request.get_signed_cookie(_cookie_name(survey), default="", salt=COOKIE_SALT) or "")
         draft = services.find_link(slug, token) if token else None
         # A draft in progress in this browser continues where it was; after a submit, a new answer may start.
         if draft is not None and draft.submitted_at is None and survey.state() == Survey.State.OPEN:

@@ -68,7 +68,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         ) from None
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    _check_header(reader.fieldnames or [])
+    _check_header(list(reader.fieldnames or []))
     return [
         (i, {k.strip(): (v or "").strip() for k, v in row.items() if k})
         for i, row in enumerate(reader, start=2)

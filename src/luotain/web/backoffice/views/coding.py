@@ -14,6 +14,7 @@ from luotain.text.redact import redact
 from luotain.web.audit.services import Actor
 from luotain.web.coding import services
 from luotain.web.collect.models import QuoteSelection, Response
+from luotain.web.surveys.models import Survey
 
 from ..access import ADMIN, ANALYST, staff_view
 from ..forms import NewCodeForm
@@ -110,7 +111,7 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
     )
 
 
-def _attribution_questions(current):  # type: ignore[no-untyped-def]
+def _attribution_questions(current: Survey) -> tuple[str, str]:
     from luotain.report.spec import builtin_spec
 
     spec = builtin_spec(current.questionnaire_id)
@@ -118,7 +119,7 @@ def _attribution_questions(current):  # type: ignore[no-untyped-def]
     return (attribution.type_question, attribution.role_question) if attribution else ("", "")
 
 
-def _label(current, question_id: str, response: Response) -> str:  # type: ignore[no-untyped-def]
+def _label(current: Survey, question_id: str, response: Response) -> str:
     value = response.answers.get(question_id)
     if not question_id or value is None:
         return ""
@@ -129,7 +130,7 @@ def _label(current, question_id: str, response: Response) -> str:  # type: ignor
     return next((o.label.get("fi") for o in getattr(q, "options", []) if o.id == value), str(value))
 
 
-def _act(request: HttpRequest, current, question_id: str) -> None:  # type: ignore[no-untyped-def]
+def _act(request: HttpRequest, current: Survey, question_id: str) -> None:
     action = request.POST.get("action", "")
     actor = Actor.of(request)
     if action == "apply_rules":
@@ -159,7 +160,9 @@ def _act(request: HttpRequest, current, question_id: str) -> None:  # type: igno
         form = NewCodeForm(request.POST)
         if not form.is_valid():
             raise services.CodingError(
-                "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+                "; ".join(
+                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+                )
             )
         keywords = [k for k in form.cleaned_data["keywords"].split(",") if k.strip()]
         members = request.POST.getlist("member") if action == "accept" else []

@@ -48,8 +48,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         result = dashboard.run(frame, {}, None, k)
     too_few = 0 < result.n_responses < k or (filters and result.n_responses < k)
     earlier = earlier_frames(current)
-    wanted = request.GET.get("compare") or ""
-    chosen = next((w for w in earlier if w.survey.slug == wanted), None)
+    compared_with = request.GET.get("compare") or ""
+    chosen = next((w for w in earlier if w.survey.slug == compared_with), None)
     result, comparison = compared(result, frame, chosen, k)
     if request.GET.get("format") == "csv":
         if too_few:
@@ -88,7 +88,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "by": by,
             "csv_query": query.urlencode(),
             "filtered": bool(filters),
-            "waves": [(w.survey.slug, w.label, w.survey.slug == wanted) for w in earlier],
+            "waves": [(w.survey.slug, w.label, w.survey.slug == compared_with) for w in earlier],
             "comparison": comparison,
             "trend": None if too_few else trend_table(current, frame, earlier, filters, k, lang),
         },

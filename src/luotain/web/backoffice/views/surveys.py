@@ -125,7 +125,8 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Every page as a respondent sees it, on one page; nothing is saved."""
     current = survey_for(slug)
     questionnaire = current.questionnaire
-    lang = request.GET.get("lang") if request.GET.get("lang") in questionnaire.languages else "fi"
+    wanted = request.GET.get("lang", "")
+    lang = wanted if wanted in questionnaire.languages else "fi"
     sections = [
         (
             section.title.get(lang),
