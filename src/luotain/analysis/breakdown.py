@@ -3,7 +3,8 @@ disclosure control and a test of independence per table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -12,18 +13,21 @@ from luotain.errors import InvalidInput
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
+    Number,
+    OpenText,
     OrganisationPicker,
     QuestionBase,
     Rating,
     Recommendation,
     SingleChoice,
 )
+from luotain.questionnaire.layers import TypeLayer
 
 from . import disclosure
 from .codes import Coded, CodedColumns, Multi
 from .frame import ResponseFrame
+from .kinds import ANALYSES, scale_figures
 from .results import Breakdown, Group, GroupCell, QuestionBreakdown, Test
-from .scales import scale_figures
 from .stats import independence_test, wilson
 
 DISTRICT = "district"
@@ -34,7 +38,7 @@ class AnalysisError(InvalidInput, ValueError):
 
 
 def district_column(frame: ResponseFrame, df: pl.DataFrame) -> pl.Series:
-    orgs = [q for q in frame.questionnaire.questions() if isinstance(q, OrganisationPicker)]
+    orgs = [q for q in frame.questionnaire.questions() if ANALYSES.of(q).organisation]
     if not orgs:
         raise AnalysisError(
             "a district is derived from the organisation, and this questionnaire has no organisation question"
@@ -56,18 +60,21 @@ def _groups(frame: ResponseFrame, columns: CodedColumns, by: str) -> tuple[Coded
         coded = columns.derived(DISTRICT, lambda: district_column(frame, columns.df), slugs)
         return coded, [d.name_fi for d in frame.registry.districts]
     question = single_choice(frame, by, "break down by")
-    return columns.coded(by, question.option_ids()), [o.label.fi for o in question.options]
+    codes = ANALYSES.of(question).codes
+    assert codes is not None  # a type that groups has its answers as one coded column
+    return codes(question, columns), [o.label.fi for o in question.options]
 
 
 def single_choice(frame: ResponseFrame, key: str, verb: str) -> SingleChoice:
-    """The single choice question a breakdown or a filter names; a clear error for anything else."""
+    """The question a breakdown or a filter names, of a type that groups respondents (a single choice);
+    a clear error for anything else."""
     try:
         question = frame.questionnaire.question(key)
     except KeyError:
         raise AnalysisError(f"cannot {verb} '{key}': not a question, nor 'district'") from None
-    if not isinstance(question, SingleChoice):
+    if not ANALYSES.of(question).groups:
         raise AnalysisError(f"cannot {verb} '{key}': only by a single choice question or 'district'")
-    return question
+    return question  # type: ignore[return-value]  # a type that groups has options as a single choice
 
 
 def _crosstab(groups: Coded, codes: np.ndarray, size: int) -> np.ndarray:
@@ -129,49 +136,80 @@ def _multi_crosstab(multi: Multi, groups: Coded) -> np.ndarray:
     return _crosstab(repeated, multi.flat, len(multi.labels))
 
 
-def _question_breakdown(
+TestOf = Callable[[np.ndarray, np.ndarray], "Test | None"]
+QuestionBreaker = Callable[
+    [Any, CodedColumns, Coded, Sequence[str], np.ndarray, int, TestOf, bool], "QuestionBreakdown | None"
+]
+
+# What a breakdown does with each question type: its figures per group (None: not broken down).
+BREAKDOWNS = TypeLayer[QuestionBreaker]("analysis breakdown")
+
+
+@BREAKDOWNS.register(Matrix)
+def _matrix_breakdown(
+    question: Matrix,
+    columns: CodedColumns,
+    groups: Coded,
+    group_ids: Sequence[str],
+    group_hidden: np.ndarray,
+    k: int,
+    test_of: TestOf,
+    tests: bool,
+) -> QuestionBreakdown | None:
+    labels = list(question.option_ids())
+    rows: dict[str, dict[str, GroupCell]] = {}
+    row_tests: dict[str, Test | None] = {}
+    for row in question.rows:
+        coded = columns.coded(question.row_column(row.id), labels)
+        table = _crosstab(groups, coded.codes, coded.size)
+        rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden, k)
+        row_tests[row.id] = test_of(table, group_hidden)
+    return QuestionBreakdown(rows=rows, tests=row_tests if tests else None)
+
+
+@BREAKDOWNS.register(MultipleChoice)
+def _multi_breakdown(
+    question: MultipleChoice,
+    columns: CodedColumns,
+    groups: Coded,
+    group_ids: Sequence[str],
+    group_hidden: np.ndarray,
+    k: int,
+    test_of: TestOf,
+    tests: bool,
+) -> QuestionBreakdown | None:
+    multi = columns.multi(question.id, question.option_ids())
+    table = _multi_crosstab(multi, groups)
+    sizes = np.bincount(groups.codes[multi.answered], minlength=groups.size + 1)[: groups.size]
+    cells = _cells(table, sizes, multi.labels, group_ids, group_hidden, k, partition=False)
+    option_tests = {
+        label: test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
+        for j, label in enumerate(multi.labels)
+    }
+    return QuestionBreakdown(groups=cells, tests=option_tests if tests else None)
+
+
+@BREAKDOWNS.register(SingleChoice, Rating, Recommendation)
+def _coded_breakdown(
     question: QuestionBase,
     columns: CodedColumns,
     groups: Coded,
     group_ids: Sequence[str],
     group_hidden: np.ndarray,
     k: int,
-    tests: bool = True,
+    test_of: TestOf,
+    tests: bool,
 ) -> QuestionBreakdown | None:
-    test_of = _test_of if tests else _no_test
-    if isinstance(question, Matrix):
-        labels = list(question.option_ids())
-        rows: dict[str, dict[str, GroupCell]] = {}
-        row_tests: dict[str, Test | None] = {}
-        for row in question.rows:
-            coded = columns.coded(question.row_column(row.id), labels)
-            table = _crosstab(groups, coded.codes, coded.size)
-            rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden, k)
-            row_tests[row.id] = test_of(table, group_hidden)
-        return QuestionBreakdown(rows=rows, tests=row_tests if tests else None)
-    if isinstance(question, MultipleChoice):
-        multi = columns.multi(question.id, question.option_ids())
-        table = _multi_crosstab(multi, groups)
-        sizes = np.bincount(groups.codes[multi.answered], minlength=groups.size + 1)[: groups.size]
-        cells = _cells(table, sizes, multi.labels, group_ids, group_hidden, k, partition=False)
-        option_tests = {
-            label: test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
-            for j, label in enumerate(multi.labels)
-        }
-        return QuestionBreakdown(groups=cells, tests=option_tests if tests else None)
-    if isinstance(question, SingleChoice):
-        coded = columns.coded(question.id, question.option_ids())
-    elif isinstance(question, Rating):
-        coded = columns.scale(question.id, [p.value for p in question.points])
-    elif isinstance(question, Recommendation):
-        coded = columns.scale(question.id, list(range(11)))
-    else:
-        return None  # open text, numbers and organisations are not broken down
+    """A question whose answers are one option each: its options per group, and a scale's mean and NPS."""
+    analysis = ANALYSES.of(question)
+    assert analysis.codes is not None
+    coded = analysis.codes(question, columns)
     table = _crosstab(groups, coded.codes, coded.size)
     cells = _cells(table, table.sum(axis=1), coded.labels, group_ids, group_hidden, k)
-    if isinstance(question, Rating | Recommendation):
+    if analysis.scale is not None:
         for g, gid in enumerate(group_ids):
-            if cells[gid].n is None or cells[gid].n < k:  # type: ignore[operator]
+            n = cells[gid].n
+            if n is None or n < k:
                 continue
             figures = scale_figures(question, table[g])
             extra = {"mean": figures["mean"]}
@@ -180,6 +218,21 @@ def _question_breakdown(
             cells[gid] = cells[gid].model_copy(update=extra)
     test = test_of(table, group_hidden)
     return QuestionBreakdown(groups=cells, test=test, warning=None if test or not tests else NO_TEST)
+
+
+@BREAKDOWNS.register(OpenText, Number, OrganisationPicker)
+def _not_broken_down(
+    question: QuestionBase,
+    columns: CodedColumns,
+    groups: Coded,
+    group_ids: Sequence[str],
+    group_hidden: np.ndarray,
+    k: int,
+    test_of: TestOf,
+    tests: bool,
+) -> QuestionBreakdown | None:
+    """Open answers, numbers and organisations are not broken down."""
+    return None
 
 
 def _no_test(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
@@ -196,7 +249,9 @@ def breakdown(frame: ResponseFrame, columns: CodedColumns, by: str, k: int, test
     for question in frame.questionnaire.questions():
         if question.id == by:
             continue
-        result = _question_breakdown(question, columns, groups, group_ids, group_hidden, k, tests)
+        result = BREAKDOWNS.of(question)(
+            question, columns, groups, group_ids, group_hidden, k, _test_of if tests else _no_test, tests
+        )
         if result is not None:
             questions[question.id] = result
     return Breakdown(

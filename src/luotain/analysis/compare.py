@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
 from luotain.questionnaire import (
     Column,
-    Matrix,
-    Number,
     QuestionBase,
     Questionnaire,
-    Rating,
-    Recommendation,
 )
 from luotain.questionnaire.waves import not_comparable, option_ids, option_map
 from luotain.responses import META_COLUMNS
@@ -30,6 +27,7 @@ from luotain.responses import META_COLUMNS
 from .difference import Difference, Moments, mean_difference, nps_difference, proportion_difference
 from .engine import analyse, apply_filters, question_result
 from .frame import ResponseFrame
+from .kinds import ANALYSES
 from .results import (
     AnalysisResult,
     Breakdown,
@@ -88,9 +86,10 @@ def fold(earlier: ResponseFrame, into: Questionnaire) -> tuple[ResponseFrame, Fo
         new = later.get(old.id)
         if new is None:
             how.not_asked_now.append(old.id)
-        elif isinstance(old, Matrix) and isinstance(new, Matrix):
-            kept = {r.id for r in new.rows}
-            how.not_asked_now += [old.row_column(r.id) for r in old.rows if r.id not in kept]
+        elif hasattr(old, "rows") and hasattr(new, "rows"):  # a question of rows: rows may come and go
+            rows: Any = old
+            kept = {r.id for r in getattr(new, "rows")}  # noqa: B009
+            how.not_asked_now += [rows.row_column(r.id) for r in rows.rows if r.id not in kept]
     return ResponseFrame(into, pl.DataFrame(series), earlier.registry, earlier.report), how
 
 
@@ -213,10 +212,11 @@ def question_changes(
     """The fields a question's result gets from a comparison with the same question in the compared wave
     (``moments``: a number question's (before, now) moments, which its result does not hold)."""
     updates: dict[str, object] = {}
-    if isinstance(question, Matrix) and now.rows is not None and before.rows is not None:
+    analysis = ANALYSES.of(question)
+    if now.rows is not None and before.rows is not None:
         rows: dict[str, Shares] = {}
         for row_id, shares in now.rows.items():
-            if question.row_column(row_id) in missing:
+            if question.row_column(row_id) in missing:  # type: ignore[attr-defined]
                 rows[row_id] = shares.model_copy(update={"not_asked_before": True})
                 continue
             old = before.rows[row_id]
@@ -226,21 +226,21 @@ def question_changes(
         updates["rows"] = rows
     elif now.counts is not None and before.counts is not None:
         updates["change"] = _share_changes(now.counts, now.n, before.counts, before.n)
-    if isinstance(question, Rating | Recommendation) and now.n and before.n and now.counts and before.counts:
+    if analysis.scale is not None and now.n and before.n and now.counts and before.counts:
         updates["mean_change"] = _score_change(
             mean_difference(_scale_moments(before.counts), _scale_moments(now.counts))
         )
-        if isinstance(question, Rating):
-            agree = {str(v) for v in question.agree_values()}
+        if analysis.headline == "agree":
+            agree = {str(v) for v in question.agree_values()}  # type: ignore[attr-defined]
             x_now = sum(c for v, c in now.counts.items() if v in agree)
             x_before = sum(c for v, c in before.counts.items() if v in agree)
             updates["agree_change"] = _change(proportion_difference(x_before, before.n, x_now, now.n))
-        else:
+        elif analysis.headline == "nps":
             updates["nps_change"] = _score_change(
                 nps_difference(_nps_counts(before.counts), _nps_counts(now.counts))
             )
     earlier, current = moments
-    if isinstance(question, Number) and earlier is not None and current is not None:
+    if analysis.numeric and earlier is not None and current is not None:
         updates["mean_change"] = _score_change(mean_difference(earlier, current))
     return {key: value for key, value in updates.items() if value is not None}
 
@@ -255,7 +255,7 @@ def compare(
     k = result.breakdowns.k if result.breakdowns else None
     before = analyse(folded, by=by, filters=result.filters, k=k, tests=False)
     missing = how.missing()
-    numbers = [q.id for q in now.questionnaire.questions() if isinstance(q, Number)]
+    numbers = [q.id for q in now.questionnaire.questions() if ANALYSES.of(q).numeric]
     now_df = apply_filters(now, result.filters) if numbers else now.df
     before_df = apply_filters(folded, result.filters) if numbers else folded.df
     questions: dict[str, QuestionResult] = {}
@@ -270,7 +270,7 @@ def compare(
         else:
             moments = (
                 (_number_moments(before_df, question.id), _number_moments(now_df, question.id))
-                if isinstance(question, Number)
+                if ANALYSES.of(question).numeric
                 else (None, None)
             )
             changes = question_changes(question, figures, before.questions[question.id], moments, missing)
@@ -310,7 +310,7 @@ def _breakdown_changes(
     scales = [
         q
         for q in now.questionnaire.questions()
-        if isinstance(q, Rating | Recommendation) and q.id in current.questions and q.id not in missing
+        if ANALYSES.of(q).scale is not None and q.id in current.questions and q.id not in missing
     ]
     subsets: dict[str, tuple[dict[str, QuestionResult], dict[str, QuestionResult]]] = {}
     if scales:
@@ -336,7 +336,7 @@ def _breakdown_changes(
                     else None
                 )
             update: dict[str, object] = {"change": change}
-            if group in subsets and isinstance(question, Rating | Recommendation):
+            if group in subsets and ANALYSES.of(question).scale is not None:
                 whole = question_changes(
                     question, subsets[group][0][question.id], subsets[group][1][question.id]
                 )

@@ -9,173 +9,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import polars as pl
 
 from luotain.questionnaire import (
-    Matrix,
-    MultipleChoice,
-    Number,
-    OpenText,
-    OrganisationPicker,
     QuestionBase,
     Questionnaire,
-    Rating,
-    Recommendation,
-    SingleChoice,
 )
-from luotain.registry import ORGANISATION_KINDS, kind_of_code
+from luotain.registry import ORGANISATION_KINDS
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 
 from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
-from .codes import Coded, CodedColumns, Multi, coded_columns
+from .codes import CodedColumns, coded_columns
 from .frame import ResponseFrame
+from .kinds import ANALYSES
 from .results import (
     AnalysisResult,
     Coverage,
     QuestionResult,
     RankedRow,
-    Shares,
     Theme,
     Themes,
 )
-from .scales import scale_figures
-from .stats import mean_ci, wilson
-
-# ---------------------------------------------------------------------------------------------- extraction
-
-
-# ------------------------------------------------------------------------------------------------ figures
-
-
-def _shares(counts: np.ndarray, labels: Sequence[str], n: int) -> Shares:
-    return Shares(
-        n=n,
-        counts={label: int(c) for label, c in zip(labels, counts, strict=True)},
-        percent={label: 100.0 * c / n if n else 0.0 for label, c in zip(labels, counts, strict=True)},
-        ci95={label: wilson(int(c), n) for label, c in zip(labels, counts, strict=True)} if n else {},
-    )
-
-
-def _choice_result(question: QuestionBase, coded: Coded, total: int) -> QuestionResult:
-    counts = coded.counts()
-    n = int(counts.sum())
-    s = _shares(counts, coded.labels, n)
-    return QuestionResult(
-        type=question.type_name, n=n, skipped=total - n, counts=s.counts, percent=s.percent, ci95=s.ci95
-    )
-
-
-def _scale_result(question: Rating | Recommendation, coded: Coded, total: int) -> QuestionResult:
-    counts = coded.counts()
-    n = int(counts.sum())
-    s = _shares(counts, coded.labels, n)
-    return QuestionResult(
-        type=question.type_name,
-        n=n,
-        skipped=total - n,
-        counts=s.counts,
-        percent=s.percent,
-        ci95=s.ci95,
-        **scale_figures(question, counts),
-    )
-
-
-def _multi_result(question: MultipleChoice, multi: Multi, total: int) -> QuestionResult:
-    n = int(multi.answered.sum())
-    counts = multi.counts()
-    s = _shares(counts, multi.labels, n)
-    return QuestionResult(
-        type=question.type_name,
-        n=n,
-        skipped=total - n,
-        counts=s.counts,
-        percent=s.percent,
-        ci95=s.ci95,
-        multiple=True,
-    )
-
-
-def _matrix_result(question: Matrix, columns: CodedColumns, total: int) -> QuestionResult:
-    labels = list(question.option_ids())
-    rows: dict[str, Shares] = {}
-    answered_any = np.zeros(total, dtype=bool)
-    for row in question.rows:
-        coded = columns.coded(question.row_column(row.id), labels)
-        answered_any |= coded.answered()
-        counts = coded.counts()
-        rows[row.id] = _shares(counts, labels, int(counts.sum()))
-    n = int(answered_any.sum())
-    return QuestionResult(type=question.type_name, n=n, skipped=total - n, rows=rows)
-
-
-def _number_result(question: Number, series: pl.Series, total: int) -> QuestionResult:
-    values = series.drop_nulls().cast(pl.Float64).to_numpy()
-    n = len(values)
-    if n == 0:
-        return QuestionResult(type=question.type_name, n=0, skipped=total)
-    mean, interval = mean_ci(float(values.sum()), float((values**2).sum()), n)
-    return QuestionResult(
-        type=question.type_name,
-        n=n,
-        skipped=total - n,
-        mean=mean,
-        mean_ci95=interval,
-        median=float(np.median(values)),
-        minimum=float(values.min()),
-        maximum=float(values.max()),
-    )
-
-
-def _organisation_result(question: OrganisationPicker, columns: CodedColumns, total: int) -> QuestionResult:
-    labels = list(columns.df[question.id].dtype.categories)  # type: ignore[attr-defined]
-    coded = columns.coded(question.id, labels)
-    present = [labels[i] for i in np.flatnonzero(coded.counts())]
-    n = int(coded.answered().sum())
-    kinds = [kind_of_code(code) for code in present]
-    return QuestionResult(
-        type=question.type_name,
-        n=n,
-        skipped=total - n,
-        organisations={kind: kinds.count(kind) for kind in ORGANISATION_KINDS},
-    )
-
-
-def _text_result(question: OpenText, series: pl.Series, total: int) -> QuestionResult:
-    n = int(series.is_not_null().sum())
-    return QuestionResult(type=question.type_name, n=n, skipped=total - n)
 
 
 def _question_result(question: QuestionBase, columns: CodedColumns) -> QuestionResult:
-    df = columns.df
-    total = df.height
-    if isinstance(question, Matrix):
-        return _matrix_result(question, columns, total)
-    if isinstance(question, MultipleChoice):
-        return _multi_result(question, columns.multi(question.id, question.option_ids()), total)
-    if isinstance(question, SingleChoice):
-        return _choice_result(question, columns.coded(question.id, question.option_ids()), total)
-    if isinstance(question, Rating):
-        return _scale_result(question, columns.scale(question.id, [p.value for p in question.points]), total)
-    if isinstance(question, Recommendation):
-        return _scale_result(question, columns.scale(question.id, list(range(11))), total)
-    if isinstance(question, Number):
-        return _number_result(question, df[question.id], total)
-    if isinstance(question, OrganisationPicker):
-        return _organisation_result(question, columns, total)
-    if isinstance(question, OpenText):
-        return _text_result(question, df[question.id], total)
-    raise AnalysisError(f"no analysis for question type '{question.type_name}'")  # pragma: no cover
+    result: QuestionResult = ANALYSES.of(question).result(question, columns, columns.df.height)
+    return result
 
 
 def _enum_columns(questionnaire: Questionnaire) -> dict[str, int]:
     """Single-valued Enum columns and their number of options (the organisation column is not one)."""
     wanted: dict[str, int] = {}
-    for q in questionnaire.questions():
-        if isinstance(q, SingleChoice):
-            wanted[q.id] = len(q.options)
-        elif isinstance(q, Matrix):
-            wanted.update({q.row_column(r.id): len(q.options) for r in q.rows})
+    for question in questionnaire.questions():
+        wanted.update(ANALYSES.of(question).enum_columns(question))
     return wanted
 
 
@@ -238,12 +104,12 @@ def rankings(
     """Matrix rows ranked by the share choosing each option; ties keep the questionnaire's order."""
     ranked: dict[str, dict[str, list[RankedRow]]] = {}
     for question in questionnaire.questions():
-        if not isinstance(question, Matrix):
-            continue
-        rows = results[question.id].rows or {}
-        order = [r.id for r in question.rows]
+        rows = results[question.id].rows
+        if rows is None:
+            continue  # only a question of rows (a matrix) has its rows ranked
+        order = [r.id for r in question.rows]  # type: ignore[attr-defined]
         ranked[question.id] = {}
-        for option in question.option_ids():
+        for option in question.option_ids():  # type: ignore[attr-defined]
             share = {row: rows[row].percent.get(option, 0.0) for row in order}
             ranked[question.id][option] = [
                 RankedRow(row=row, n=rows[row].n, percent=share[row])

@@ -27,6 +27,7 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
 def analyse(args: argparse.Namespace) -> int:
     from luotain.analysis import AnalysisError, ResponseFrame, ResponseTableError
     from luotain.analysis import analyse as run
+    from luotain.analysis.kinds import is_written
     from luotain.text.codebook import builtin_codebook
 
     filters = parse_filters(args.filter or [])
@@ -43,7 +44,7 @@ def analyse(args: argparse.Namespace) -> int:
             )
         else:
             raise CommandError("error: give --survey, or --questionnaire and --responses")
-        open_questions = [q.id for q in frame.questionnaire.questions() if q.type_name == "text"]
+        open_questions = [q.id for q in frame.questionnaire.questions() if is_written(q)]
         codebooks = [
             cb
             for q in open_questions

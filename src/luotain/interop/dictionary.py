@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from luotain.questionnaire import (
     Column,
     Matrix,
     MultipleChoice,
     Number,
+    OpenText,
     OrganisationPicker,
     QuestionBase,
     Questionnaire,
@@ -26,6 +28,7 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.questionnaire.layers import TypeLayer
 
 VariableKind = Literal["code", "dichotomy", "integer", "number", "text", "time"]
 Measure = Literal["nominal", "ordinal", "scale", "unknown"]
@@ -122,35 +125,75 @@ def _variables(question: QuestionBase, column: Column, lang: str, used: set[str]
             values,
             option,
             measure,
-            organisation_names=isinstance(question, OrganisationPicker),
+            organisation_names=column.kind == "organisation",
         )
 
     if column.kind == "text" and column.name != question.id:  # the free text of an "other" option
-        other = question.other_option() if isinstance(question, SingleChoice | MultipleChoice) else None
+        other_option = getattr(question, "other_option", None)
+        other = other_option() if other_option else None
         return [var(f"{text}: {other.label.get(lang) if other else WORDS['other'][lang]}", "text")]
-    if isinstance(question, MultipleChoice):
-        chosen = (("0", WORDS["not_chosen"][lang]), ("1", WORDS["chosen"][lang]))
-        return [
-            var(f"{text}: {o.label.get(lang)}", "dichotomy", chosen, "nominal", option=o.id)
-            for o in question.options
-        ]
-    if isinstance(question, SingleChoice | Matrix):
-        label = text
-        if isinstance(question, Matrix):
-            row = next(r for r in question.rows if r.id == column.row_id)
-            label = f"{text}: {row.text.get(lang)}"
-        return [var(label, "code", tuple((o.id, o.label.get(lang)) for o in question.options), "nominal")]
-    if isinstance(question, Rating):
-        points = tuple((str(p.value), p.label.get(lang)) for p in question.points)
-        return [var(text, "integer", points, "ordinal")]
-    if isinstance(question, Recommendation):
-        ends = (("0", question.low_label.get(lang)), ("10", question.high_label.get(lang)))
-        return [var(text, "integer", ends, "ordinal")]
-    if isinstance(question, Number):
-        unit = f" ({question.unit.get(lang)})" if question.unit else ""
-        return [var(text + unit, "integer" if question.integer else "number", measure="scale")]
-    if isinstance(question, OrganisationPicker):
-        return [var(text, "text", measure="nominal")]
+    return VARIABLES.of(question)(question, column, text, lang, var)
+
+
+MakeVariable = Callable[..., Variable]
+# The variables each question type's column is in the exports (the layer "export variables"): the question,
+# the column, the question's text, the language and ``var`` (label, kind, values, measure, option).
+Variables = Callable[[Any, Column, str, str, MakeVariable], list[Variable]]
+VARIABLES = TypeLayer[Variables]("export variables")
+
+
+@VARIABLES.register(MultipleChoice)
+def _dichotomies(
+    question: MultipleChoice, column: Column, text: str, lang: str, var: MakeVariable
+) -> list[Variable]:
+    chosen = (("0", WORDS["not_chosen"][lang]), ("1", WORDS["chosen"][lang]))
+    return [
+        var(f"{text}: {o.label.get(lang)}", "dichotomy", chosen, "nominal", option=o.id)
+        for o in question.options
+    ]
+
+
+@VARIABLES.register(SingleChoice)
+def _coded(question: SingleChoice, column: Column, text: str, lang: str, var: MakeVariable) -> list[Variable]:
+    return [var(text, "code", tuple((o.id, o.label.get(lang)) for o in question.options), "nominal")]
+
+
+@VARIABLES.register(Matrix)
+def _row(question: Matrix, column: Column, text: str, lang: str, var: MakeVariable) -> list[Variable]:
+    row = next(r for r in question.rows if r.id == column.row_id)
+    values = tuple((o.id, o.label.get(lang)) for o in question.options)
+    return [var(f"{text}: {row.text.get(lang)}", "code", values, "nominal")]
+
+
+@VARIABLES.register(Rating)
+def _points(question: Rating, column: Column, text: str, lang: str, var: MakeVariable) -> list[Variable]:
+    points = tuple((str(p.value), p.label.get(lang)) for p in question.points)
+    return [var(text, "integer", points, "ordinal")]
+
+
+@VARIABLES.register(Recommendation)
+def _zero_to_ten(
+    question: Recommendation, column: Column, text: str, lang: str, var: MakeVariable
+) -> list[Variable]:
+    ends = (("0", question.low_label.get(lang)), ("10", question.high_label.get(lang)))
+    return [var(text, "integer", ends, "ordinal")]
+
+
+@VARIABLES.register(Number)
+def _number(question: Number, column: Column, text: str, lang: str, var: MakeVariable) -> list[Variable]:
+    unit = f" ({question.unit.get(lang)})" if question.unit else ""
+    return [var(text + unit, "integer" if question.integer else "number", measure="scale")]
+
+
+@VARIABLES.register(OrganisationPicker)
+def _organisation(
+    question: OrganisationPicker, column: Column, text: str, lang: str, var: MakeVariable
+) -> list[Variable]:
+    return [var(text, "text", measure="nominal")]
+
+
+@VARIABLES.register(OpenText)
+def _text(question: OpenText, column: Column, text: str, lang: str, var: MakeVariable) -> list[Variable]:
     return [var(text, "text")]
 
 

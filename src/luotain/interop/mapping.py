@@ -39,6 +39,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.questionnaire.layers import TypeLayer
 from luotain.registry import default_registry
 from luotain.responses import CellError, ResponseRecord, TableProblem, parse_value
 
@@ -239,18 +241,17 @@ def _check_entry(cmap: ColumnMap, question: QuestionBase | None) -> list[str]:
     if question is None:
         return [f"no question '{cmap.question}'"]
     problems = []
-    if isinstance(question, Matrix):
-        if cmap.row not in {r.id for r in question.rows}:
+    rows = _rows(question)
+    if rows is not None:
+        if cmap.row not in {r.id for r in rows}:
             return [f"'{cmap.question}' is a matrix: give one of its rows as 'row' (not {cmap.row!r})"]
     elif cmap.row is not None:
         problems.append(f"'{cmap.question}' is not a matrix and has no rows")
     if cmap.option is not None and (
-        not isinstance(question, MultipleChoice) or cmap.option not in question.option_ids()
+        not _multiple(question) or cmap.option not in question.option_ids()  # type: ignore[attr-defined]
     ):
         problems.append(f"'{cmap.option}' is not an option of the multiple choice '{cmap.question}'")
-    if cmap.other and (
-        not isinstance(question, SingleChoice | MultipleChoice) or question.other_option() is None
-    ):
+    if cmap.other and _other_option(question) is None:
         problems.append(f"'{cmap.question}' has no 'other' option")
     allowed = _allowed_values(question, cmap)
     if allowed is not None:
@@ -263,15 +264,7 @@ def _check_entry(cmap: ColumnMap, question: QuestionBase | None) -> list[str]:
 def _allowed_values(question: QuestionBase, cmap: ColumnMap) -> set[Any] | None:
     if cmap.option is not None:
         return {True, False}
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        return set(question.option_ids())
-    if isinstance(question, Rating):
-        return {p.value for p in question.points}
-    if isinstance(question, Recommendation):
-        return set(range(11))
-    if isinstance(question, OrganisationPicker):
-        return set(default_registry().organisations)
-    return None
+    return FOREIGN_VALUES.of(question).allowed(question)
 
 
 # -- drafting -----------------------------------------------------------------------------------------------
@@ -333,7 +326,7 @@ class _TextIndex:
             return ColumnMap(column.question_id, other=header.endswith("/other"))
         for prefix in (False, True):
             whole = self.question(header, prefix)
-            if whole is not None and not isinstance(whole, Matrix):
+            if whole is not None and _rows(whole) is None:
                 return ColumnMap(whole.id)
             for sep in SEPARATORS:
                 start = 0
@@ -346,16 +339,19 @@ class _TextIndex:
 
     def _part(self, question: QuestionBase | None, rest: str) -> ColumnMap | None:
         key = norm(rest)
-        if isinstance(question, Matrix):
-            rows = {r.id for r in question.rows for t in _texts(r.text) if t == key}
-            return ColumnMap(question.id, row=rows.pop()) if len(rows) == 1 else None
-        if isinstance(question, SingleChoice | MultipleChoice):
-            other = question.other_option()
-            matched = {o.id for o in question.options for t in _texts(o.label) if t == key}
+        if question is None:
+            return None
+        rows = _rows(question)
+        if rows is not None:  # "Question: row" of a matrix
+            found = {r.id for r in rows for t in _texts(r.text) if t == key}
+            return ColumnMap(question.id, row=found.pop()) if len(found) == 1 else None
+        if hasattr(question, "other_option"):  # "Question: option" of a choice
+            other = _other_option(question)
+            matched = {o.id for o in question.options for t in _texts(o.label) if t == key}  # type: ignore[attr-defined]
             if len(matched) != 1:
                 return None
             option = matched.pop()
-            if isinstance(question, MultipleChoice):
+            if _multiple(question):
                 return ColumnMap(question.id, option=option)
             if other is not None and option == other.id:
                 return ColumnMap(question.id, other=True)
@@ -372,11 +368,10 @@ def _draft_values(
     """The cell values of a column matched to option ids (or chosen/not chosen), None where none matched;
     whether an option column holds free text; the separator of a multiple choice in one column."""
     distinct = sorted({c for _line, c in cells if c.strip()}, key=str.casefold)
-    if cmap.other or isinstance(question, OpenText | Number):
+    if cmap.other or FOREIGN_VALUES.of(question).allowed(question) is None:  # text or numbers as written
         return {}, False, None
-    if cmap.option is not None:
-        assert isinstance(question, MultipleChoice)
-        option = next(o for o in question.options if o.id == cmap.option)
+    if cmap.option is not None:  # a multiple choice's option in a column of its own
+        option = next(o for o in getattr(question, "options", ()) if o.id == cmap.option)
         labels = set(_texts(option.label))
         values: dict[str, Any] = {}
         free = False
@@ -392,7 +387,7 @@ def _draft_values(
                 values[value] = None
         return values, free, None
     separator = None
-    if isinstance(question, MultipleChoice):
+    if _multiple(question):
         separator = next((s for s in (";", "|", "\n") if any(s in v for v in distinct)), None)
         if separator:
             distinct = sorted({p.strip() for v in distinct for p in v.split(separator) if p.strip()})
@@ -406,29 +401,7 @@ def _draft_values(
 def _match_value(question: QuestionBase, value: str) -> Any:
     """The option id (point value, organisation code) whose label is ``value``; ``value`` itself when it
     is one already (an id, a number); None when nothing matches."""
-    key = norm(value)
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        if value in question.option_ids():
-            return value
-        found = {o.id for o in question.options for t in _texts(o.label) if t == key}
-        return found.pop() if len(found) == 1 else None
-    if isinstance(question, Rating):
-        if value.strip() in {str(p.value) for p in question.points}:
-            return value
-        found_points = {p.value for p in question.points for t in _texts(p.label) if t == key}
-        return found_points.pop() if len(found_points) == 1 else None
-    if isinstance(question, Recommendation):
-        match = re.match(r"^\s*(\d+)\b", value)
-        if match and match.group(1) == value.strip():
-            return value
-        return int(match.group(1)) if match and int(match.group(1)) <= 10 else None
-    if isinstance(question, OrganisationPicker):
-        registry = default_registry()
-        if value in registry.organisations:
-            return value
-        names = {o.code for o in registry.organisations.values() if key in (norm(o.name_fi), norm(o.name_sv))}
-        return names.pop() if len(names) == 1 else None
-    return value
+    return FOREIGN_VALUES.of(question).match(question, value)
 
 
 def mapping_yaml(mapping: Mapping, source: str) -> str:
@@ -543,9 +516,8 @@ def apply_mapping(
             for value in unmapped:
                 unmapped_values[(header, value)] += 1
         for qid, options in chosen.items():
-            question = questions[qid]
-            assert isinstance(question, MultipleChoice)
-            raw[qid] = [o for o in question.option_ids() if o in options]
+            question = questions[qid]  # a multiple choice, whose options came in columns of their own
+            raw[qid] = [o for o in question.option_ids() if o in options]  # type: ignore[attr-defined]
         answers: dict[str, Any] = {}
         for name, value in raw.items():
             try:
@@ -583,8 +555,8 @@ def _read_cell(
         return []
     if cmap.option is not None:
         decision = lookup.get(norm(cell))
-        if decision is None and norm(cell) not in lookup and isinstance(question, MultipleChoice):
-            other = question.other_option()
+        if decision is None and norm(cell) not in lookup and _multiple(question):
+            other = _other_option(question)
             if cmap.text and other is not None and other.id == cmap.option:
                 chosen.setdefault(question.id, set()).add(cmap.option)
                 raw[f"{question.id}/other"] = cell
@@ -596,7 +568,7 @@ def _read_cell(
         else:
             return [cell]
         return []
-    if cmap.separator and isinstance(question, MultipleChoice):
+    if cmap.separator and _multiple(question):
         parts = [p.strip() for p in cell.split(cmap.separator) if p.strip()]
         values = [_mapped(question, lookup, p) for p in parts]
         if any(v is None for v in values):
@@ -607,7 +579,7 @@ def _read_cell(
     if value is None:
         return [cell]
     name = f"{question.id}/{cmap.row}" if cmap.row else question.id
-    raw[name] = [value] if isinstance(question, MultipleChoice) else value
+    raw[name] = [value] if _multiple(question) else value
     return []
 
 
@@ -617,13 +589,124 @@ def _mapped(question: QuestionBase, lookup: dict[str, Any], cell: str) -> Any:
     key = norm(cell)
     if key in lookup:
         return lookup[key]
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        return cell if cell in question.option_ids() else None
-    if isinstance(question, Rating | Recommendation | Number):
-        return cell if re.fullmatch(r"-?\d+(?:[.,]\d+)?", cell.strip()) else None
-    if isinstance(question, OrganisationPicker):
-        return cell if cell in default_registry().organisations else None
-    return cell
+    return cell if FOREIGN_VALUES.of(question).accepts(question, cell) else None
+
+
+def _rows(question: QuestionBase) -> Any:
+    """A matrix's rows, None for a question without rows."""
+    return getattr(question, "rows", None)
+
+
+def _multiple(question: QuestionBase) -> bool:
+    """Whether the question's answer is a set of options (a multiple choice)."""
+    return question.columns()[0].kind == "choices"
+
+
+def _other_option(question: QuestionBase) -> Any:
+    """A choice's "other" option, None where there is none."""
+    other = getattr(question, "other_option", None)
+    return other() if other is not None else None
+
+
+# -- what another tool's cells may hold, by question type -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForeignValues:
+    """The answers of a question type in another tool's file (the layer "answers from another tool"):
+    ``allowed``: the values a mapping may map cells to (None: any); ``match``: the value whose label a
+    cell is, the cell itself when it is a value already, None when nothing matches; ``accepts``: a cell the
+    mapping does not list is taken as it is."""
+
+    allowed: Callable[[Any], set[Any] | None]
+    match: Callable[[Any, str], Any]
+    accepts: Callable[[Any, str], bool]
+
+
+FOREIGN_VALUES = TypeLayer[ForeignValues]("answers from another tool")
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _option_ids(question: Any) -> set[Any]:
+    return set(question.option_ids())
+
+
+def _match_option(question: Any, value: str) -> Any:
+    if value in question.option_ids():
+        return value
+    found = {o.id for o in question.options for t in _texts(o.label) if t == norm(value)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_option(question: Any, cell: str) -> bool:
+    return cell in question.option_ids()
+
+
+def _is_number(question: Any, cell: str) -> bool:
+    return NUMBER.fullmatch(cell.strip()) is not None
+
+
+def _point_values(question: Rating) -> set[Any]:
+    return {p.value for p in question.points}
+
+
+def _match_point(question: Rating, value: str) -> Any:
+    if value.strip() in {str(p.value) for p in question.points}:
+        return value
+    found = {p.value for p in question.points for t in _texts(p.label) if t == norm(value)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _zero_to_ten(question: Recommendation) -> set[Any]:
+    return set(range(11))
+
+
+def _match_score(question: Recommendation, value: str) -> Any:
+    match = re.match(r"^\s*(\d+)\b", value)
+    if match and match.group(1) == value.strip():
+        return value
+    return int(match.group(1)) if match and int(match.group(1)) <= 10 else None
+
+
+def _organisation_codes(question: OrganisationPicker) -> set[Any]:
+    return set(default_registry().organisations)
+
+
+def _match_organisation(question: OrganisationPicker, value: str) -> Any:
+    registry = default_registry()
+    if value in registry.organisations:
+        return value
+    key = norm(value)
+    names = {o.code for o in registry.organisations.values() if key in (norm(o.name_fi), norm(o.name_sv))}
+    return names.pop() if len(names) == 1 else None
+
+
+def _is_organisation(question: OrganisationPicker, cell: str) -> bool:
+    return cell in default_registry().organisations
+
+
+def _any(question: Any) -> set[Any] | None:
+    return None
+
+
+def _as_written(question: Any, value: str) -> Any:
+    return None
+
+
+def _taken(question: Any, cell: str) -> bool:
+    return True
+
+
+FOREIGN_VALUES.register(SingleChoice, MultipleChoice, Matrix)(
+    ForeignValues(_option_ids, _match_option, _is_option)
+)
+FOREIGN_VALUES.register(Rating)(ForeignValues(_point_values, _match_point, _is_number))
+FOREIGN_VALUES.register(Recommendation)(ForeignValues(_zero_to_ten, _match_score, _is_number))
+FOREIGN_VALUES.register(Number)(ForeignValues(_any, _as_written, _is_number))
+FOREIGN_VALUES.register(OrganisationPicker)(
+    ForeignValues(_organisation_codes, _match_organisation, _is_organisation)
+)
+FOREIGN_VALUES.register(OpenText)(ForeignValues(_any, _as_written, _taken))
 
 
 def _meta_cell(cells: list[str], position: dict[str, int], header: str | None) -> str:

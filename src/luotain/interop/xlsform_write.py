@@ -11,6 +11,7 @@ goes into the ``luotain`` column as YAML, which pyxform ignores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from luotain.questionnaire import (
     SingleChoice,
     Text,
 )
+from luotain.questionnaire.layers import TypeLayer
 from luotain.questionnaire.model import Option
 from luotain.registry import default_registry
 
@@ -120,10 +122,11 @@ class _Writer:
         if condition is None:
             return ""
         target = self.kinds[condition.question]
-        if isinstance(target, MultipleChoice):
+        kind = target.columns()[0].kind  # a condition names a question of one column of answers
+        if kind == "choices":
             terms = [f"selected(${{{target.id}}}, {quote(str(v))})" for v in condition.values()]
         else:
-            numeric = isinstance(target, Rating | Recommendation | Number)
+            numeric = kind in ("integer", "number")
             terms = [f"${{{target.id}}} = {quote(v if numeric else str(v))}" for v in condition.values()]
         return " or ".join(terms)
 
@@ -184,63 +187,7 @@ class _Writer:
             **self.texts("label", question.text),
             **self.texts("hint", question.help),
         }
-        if isinstance(question, SingleChoice | MultipleChoice):
-            list_name = self.list_name(question.id)
-            self.choice_list(list_name, question.options)
-            kind = "select_one" if isinstance(question, SingleChoice) else "select_multiple"
-            constraint = ""
-            if isinstance(question, MultipleChoice) and question.max_choices:
-                constraint = f"count-selected(.) <= {question.max_choices}"
-            self.survey.add(type=f"{kind} {list_name}", constraint=constraint, **common)
-            other = question.other_option()
-            if other is not None:
-                self.survey.add(
-                    type="text",
-                    name=self.name(f"{question.id}_other"),
-                    relevant=f"selected(${{{question.id}}}, {quote(other.id)})",
-                    **self.texts("label", other.label),
-                )
-        elif isinstance(question, Matrix):
-            list_name = self.list_name(question.id)
-            self.choice_list(list_name, question.options)
-            required = common.pop("required")
-            self.survey.add(type="begin_group", appearance="table-list", **common)
-            for row in question.rows:
-                self.survey.add(
-                    type=f"select_one {list_name}",
-                    name=self.name(f"{question.id}_{row.id}"),
-                    required=required,
-                    **self.texts("label", row.text),
-                )
-            self.survey.add(type="end_group")
-        elif isinstance(question, Rating):
-            list_name = self.list_name(question.id)
-            for point in question.points:
-                self.choices.add(
-                    list_name=list_name, name=str(point.value), **self.texts("label", point.label)
-                )
-            self.survey.add(type=f"select_one {list_name}", appearance="likert", **common)
-        elif isinstance(question, Recommendation):
-            self.survey.add(type="integer", constraint=". >= 0 and . <= 10", **common)
-        elif isinstance(question, Number):
-            bounds = []
-            if question.minimum is not None:
-                bounds.append(f". >= {_number(question.minimum)}")
-            if question.maximum is not None:
-                bounds.append(f". <= {_number(question.maximum)}")
-            kind = "integer" if question.integer else "decimal"
-            self.survey.add(type=kind, constraint=" and ".join(bounds), **common)
-        elif isinstance(question, OpenText):
-            constraint = ""
-            if question.max_length != TEXT_MAX_LENGTH_DEFAULT:
-                constraint = f"string-length(.) <= {question.max_length}"
-            self.survey.add(
-                type="text", appearance="multiline" if question.long else "", constraint=constraint, **common
-            )
-        elif isinstance(question, OrganisationPicker):
-            self.organisations(question, common)
-        else:  # pragma: no cover - every type is handled above
-            raise XlsFormError(f"question '{question.id}': no XLSForm type for '{question.type_name}'")
+        XLSFORM_WRITERS.of(question)(self, question, common)
 
     def organisations(self, question: OrganisationPicker, common: dict[str, Any]) -> None:
         registry = default_registry()
@@ -258,6 +205,85 @@ class _Writer:
         self.survey.add(
             type=f"select_one {list_name}", appearance="minimal", choice_filter=choice_filter, **common
         )
+
+
+# How each question type is written as XLSForm rows (the layer "XLSForm out"): the writer, the question and
+# the columns every question's row shares (name, required, relevant, labels, hints).
+Write = Callable[[_Writer, Any, dict[str, Any]], None]
+XLSFORM_WRITERS = TypeLayer[Write]("XLSForm out")
+
+
+@XLSFORM_WRITERS.register(SingleChoice, MultipleChoice)
+def _choice(w: _Writer, question: SingleChoice | MultipleChoice, common: dict[str, Any]) -> None:
+    list_name = w.list_name(question.id)
+    w.choice_list(list_name, question.options)
+    limit = getattr(question, "max_choices", None)
+    kind = "select_multiple" if question.columns()[0].kind == "choices" else "select_one"
+    constraint = f"count-selected(.) <= {limit}" if limit else ""
+    w.survey.add(type=f"{kind} {list_name}", constraint=constraint, **common)
+    other = question.other_option()
+    if other is not None:
+        w.survey.add(
+            type="text",
+            name=w.name(f"{question.id}_other"),
+            relevant=f"selected(${{{question.id}}}, {quote(other.id)})",
+            **w.texts("label", other.label),
+        )
+
+
+@XLSFORM_WRITERS.register(Matrix)
+def _matrix(w: _Writer, question: Matrix, common: dict[str, Any]) -> None:
+    list_name = w.list_name(question.id)
+    w.choice_list(list_name, question.options)
+    required = common.pop("required")
+    w.survey.add(type="begin_group", appearance="table-list", **common)
+    for row in question.rows:
+        w.survey.add(
+            type=f"select_one {list_name}",
+            name=w.name(f"{question.id}_{row.id}"),
+            required=required,
+            **w.texts("label", row.text),
+        )
+    w.survey.add(type="end_group")
+
+
+@XLSFORM_WRITERS.register(Rating)
+def _rating(w: _Writer, question: Rating, common: dict[str, Any]) -> None:
+    list_name = w.list_name(question.id)
+    for point in question.points:
+        w.choices.add(list_name=list_name, name=str(point.value), **w.texts("label", point.label))
+    w.survey.add(type=f"select_one {list_name}", appearance="likert", **common)
+
+
+@XLSFORM_WRITERS.register(Recommendation)
+def _recommendation(w: _Writer, question: Recommendation, common: dict[str, Any]) -> None:
+    w.survey.add(type="integer", constraint=". >= 0 and . <= 10", **common)
+
+
+@XLSFORM_WRITERS.register(Number)
+def _number_question(w: _Writer, question: Number, common: dict[str, Any]) -> None:
+    bounds = []
+    if question.minimum is not None:
+        bounds.append(f". >= {_number(question.minimum)}")
+    if question.maximum is not None:
+        bounds.append(f". <= {_number(question.maximum)}")
+    kind = "integer" if question.integer else "decimal"
+    w.survey.add(type=kind, constraint=" and ".join(bounds), **common)
+
+
+@XLSFORM_WRITERS.register(OpenText)
+def _text(w: _Writer, question: OpenText, common: dict[str, Any]) -> None:
+    constraint = ""
+    if question.max_length != TEXT_MAX_LENGTH_DEFAULT:
+        constraint = f"string-length(.) <= {question.max_length}"
+    w.survey.add(
+        type="text", appearance="multiline" if question.long else "", constraint=constraint, **common
+    )
+
+
+@XLSFORM_WRITERS.register(OrganisationPicker)
+def _organisation(w: _Writer, question: OrganisationPicker, common: dict[str, Any]) -> None:
+    w.organisations(question, common)
 
 
 def _extra(dumped: dict[str, Any], expressed: set[str]) -> str:

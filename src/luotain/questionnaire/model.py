@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from luotain.registry import ORGANISATION_KINDS, OrgKind
 
@@ -387,6 +388,7 @@ QUESTION_TYPES: dict[str, type[QuestionBase]] = {
     )
 }
 
+# The union the file format takes, one member a registered type, told apart by ``type``.
 Question = Annotated[
     SingleChoice | MultipleChoice | Matrix | Rating | Recommendation | OpenText | Number | OrganisationPicker,
     Field(discriminator="type"),
@@ -523,3 +525,31 @@ def _require_unique(ids: list[str], what: str) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate {what} id {', '.join(repr(d) for d in dupes)}")
+
+
+def _rebuild() -> None:
+    """The models that hold questions, rebuilt for the registered types: the union of their classes."""
+    members: Any = tuple(QUESTION_TYPES.values())  # a union built at run time: no static type
+    union: Any = Annotated[Union[members], Field(discriminator="type")]  # noqa: UP007 - built from a tuple
+    Section.__pydantic_fields__["questions"] = FieldInfo.from_annotated_attribute(
+        list[union], Field(min_length=1)
+    )
+    Section.model_rebuild(force=True)
+    Questionnaire.model_rebuild(force=True)
+
+
+def register_question_type(cls: type[QuestionBase]) -> type[QuestionBase]:
+    """Add a question type: a subclass of ``QuestionBase`` with its own ``type_name`` and a ``type`` field of
+    that literal value. Questionnaires then take it; each layer needs its handler too
+    (``luotain.questionnaire.layers``; docs/architecture.md, "How to add a question type")."""
+    if cls.type_name in QUESTION_TYPES:
+        raise ValueError(f"a question type '{cls.type_name}' exists already")
+    QUESTION_TYPES[cls.type_name] = cls
+    _rebuild()
+    return cls
+
+
+def unregister_question_type(type_name: str) -> None:
+    """Take a type added by ``register_question_type`` away again (a test's own type)."""
+    QUESTION_TYPES.pop(type_name, None)
+    _rebuild()

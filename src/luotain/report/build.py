@@ -11,27 +11,21 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from luotain.analysis import AnalysisResult
 from luotain.analysis.compare import WaveFigures
 from luotain.analysis.results import QuestionResult
 from luotain.errors import InvalidInput
 from luotain.present import share_words
+from luotain.present.answers import answer_labels
 from luotain.present.numbers import number, percent
-from luotain.questionnaire import (
-    Matrix,
-    MultipleChoice,
-    QuestionBase,
-    Questionnaire,
-    Rating,
-    Recommendation,
-    SingleChoice,
-    Text,
-)
+from luotain.questionnaire import QuestionBase, Questionnaire, Text
 from luotain.text import redact
 
 from . import spec as s
 from .brands import brand
+from .charts import CHARTS
 from .document import Chart, Deck, KeyFigure, Logo, Quote, Series, Slide
 from .trends import TrendError, checked_items, trend_slide
 
@@ -279,15 +273,18 @@ class _Builder:
 
     def chart(self, slide: s.ChartSlide, question: QuestionBase, figures: QuestionResult) -> Chart:
         lang = self.lang
-        if isinstance(question, Matrix):
-            rows = [r for r in question.rows if slide.rows is None or r.id in slide.rows]
+        kind = CHARTS.of(question)
+        labels = answer_labels(question, lang)
+        if kind.chart == "stacked" and figures.rows is not None:
+            matrix: Any = question  # a question of rows
+            rows = [r for r in matrix.rows if slide.rows is None or r.id in slide.rows]
             if slide.rows is not None:
-                rows.sort(key=lambda r: slide.rows.index(r.id))  # type: ignore[union-attr]
-            assert figures.rows is not None
+                order = list(slide.rows)
+                rows.sort(key=lambda r: order.index(r.id))
             ns = [figures.rows[r.id].n for r in rows]
             series = tuple(
-                Series(o.label.get(lang), tuple(figures.rows[r.id].percent.get(o.id, 0.0) for r in rows))
-                for o in question.options
+                Series(label, tuple(figures.rows[r.id].percent.get(option, 0.0) for r in rows))
+                for option, label in labels.items()
             )
             n_note = f"n = {min(ns)}" if min(ns) == max(ns) else f"n = {min(ns)}–{max(ns)}"
             categories = tuple(r.text.get(lang) for r in rows)
@@ -295,32 +292,30 @@ class _Builder:
                 f"{c}: " + ", ".join(f"{sr.name} {percent(sr.values[i], lang=lang)}" for sr in series)
                 for i, c in enumerate(categories)
             )
-            return Chart("stacked", categories, series, n_note, self.fixed["base_matrix"], alt)
-        percent_of = figures.percent or {}
-        if isinstance(question, SingleChoice | MultipleChoice):
-            pairs = [(o.label.get(lang), percent_of.get(o.id, 0.0)) for o in question.options]
-            if isinstance(question, MultipleChoice) and slide.sort:
-                pairs.sort(key=lambda p: -p[1])
-            base = self.fixed["base_multi" if isinstance(question, MultipleChoice) else "base"]
-        elif isinstance(question, Rating):
-            pairs = [(p.label.get(lang), percent_of.get(str(p.value), 0.0)) for p in question.points]
-            base = self.fixed["base"]
-        elif isinstance(question, Recommendation):
-            pairs = [(str(v), percent_of.get(str(v), 0.0)) for v in range(11)]
-            base = self.fixed["base"]
-        else:
+            return Chart("stacked", categories, series, n_note, self.fixed[kind.base], alt)
+        if kind.chart != "bar":
             raise SpecError(f"question '{question.id}' ({question.type_name}) has no chart; quote it instead")
+        percent_of = figures.percent or {}
+        pairs = [(label, percent_of.get(value, 0.0)) for value, label in labels.items()]
+        if kind.sortable and slide.sort:
+            pairs.sort(key=lambda p: -p[1])
         categories = tuple(label for label, _ in pairs)
         values = tuple(value for _, value in pairs)
         alt = "; ".join(f"{label} {percent(value, lang=lang)}" for label, value in pairs)
         return Chart(
-            "bar", categories, (Series(question.text.get(lang), values),), f"n = {figures.n}", base, alt
+            "bar",
+            categories,
+            (Series(question.text.get(lang), values),),
+            f"n = {figures.n}",
+            self.fixed[kind.base],
+            alt,
         )
 
     def ranking(self, slide: s.RankingSlide, title: str) -> Slide:
-        question, _ = self.question(slide.question)
-        if not isinstance(question, Matrix):
+        found, figures = self.question(slide.question)
+        if figures.rows is None or slide.question not in self.result.rankings:
             raise SpecError(f"a ranking needs a matrix question, and '{slide.question}' is not one")
+        question: Any = found  # a question of rows
         if slide.option not in question.option_ids():
             raise SpecError(f"'{slide.option}' is not an option of '{slide.question}'")
         ranked = self.result.rankings[slide.question][slide.option][: slide.top]

@@ -12,14 +12,10 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from luotain.analysis import QuestionResult, ResponseFrame, analyse
+from luotain.present.answers import answer_labels
 from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
-    Matrix,
-    MultipleChoice,
-    OrganisationPicker,
     Questionnaire,
-    Rating,
-    SingleChoice,
 )
 from luotain.registry import KINDS, ORGANISATION_KINDS, Registry, default_registry
 from luotain.responses import ResponseRecord
@@ -71,24 +67,20 @@ def _question(q: Any, f: QuestionResult, registry: Registry, lang: str) -> dict[
     }
     item["f"] = f
     counts, percent = f.counts or {}, f.percent or {}
-    if isinstance(q, SingleChoice | MultipleChoice):
-        item["rows"] = [(o.label.get(lang), counts.get(o.id, 0), percent.get(o.id, 0.0)) for o in q.options]
-        item["multiple"] = isinstance(q, MultipleChoice)
-    elif isinstance(q, Rating):
-        item["rows"] = [
-            (f"{p.value} {p.label.get(lang)}", counts.get(str(p.value), 0), percent.get(str(p.value), 0.0))
-            for p in q.points
-        ]
-    elif q.type_name == "recommendation":
-        item["rows"] = [(str(v), counts.get(str(v), 0), percent.get(str(v), 0.0)) for v in range(11)]
-    elif isinstance(q, Matrix) and f.rows:
-        item["columns"] = [o.label.get(lang) for o in q.options]
+    labels = answer_labels(q, lang, numbered=True)
+    if f.rows:  # a question of rows (a matrix): its options' shares of each row
+        item["columns"] = list(labels.values())
         item["matrix"] = [
-            (row.text.get(lang), f.rows[row.id].n, [f.rows[row.id].percent.get(o.id, 0.0) for o in q.options])
+            (row.text.get(lang), f.rows[row.id].n, [f.rows[row.id].percent.get(o, 0.0) for o in labels])
             for row in q.rows
         ]
-    elif isinstance(q, OrganisationPicker):
-        orgs = f.organisations or {}
+    elif labels and f.counts is not None:
+        item["rows"] = [
+            (label, counts.get(value, 0), percent.get(value, 0.0)) for value, label in labels.items()
+        ]
+        item["multiple"] = bool(f.multiple)
+    elif f.organisations is not None:
+        orgs = f.organisations
         item["organisations"] = [
             (KINDS[kind].name(lang, plural=True), orgs.get(kind, 0), len(registry.of_kind(kind)))
             for kind in ORGANISATION_KINDS

@@ -10,13 +10,14 @@ import polars as pl
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.analysis.compare import WaveFigures, compare, trend
-from luotain.questionnaire import Matrix, MultipleChoice, Questionnaire, Rating, Recommendation, SingleChoice
+from luotain.questionnaire import Questionnaire
 from luotain.registry import Registry
 from luotain.responses import ResponseRecord
 from luotain.text.codebook import Codebook, builtin_codebook
 
 from . import spec as s
 from .build import QuoteCandidate, ThemeRanking, build_deck
+from .charts import CHARTS
 from .document import Deck, Logo
 from .render import RENDERERS, render
 from .render.pdf import RendererUnavailable
@@ -35,9 +36,10 @@ def default_spec(questionnaire: Questionnaire) -> s.ReportSpec:
     for section in questionnaire.sections:
         slides: list[s.Slide] = []
         for q in section.questions:
-            if isinstance(q, Recommendation):
+            slide = CHARTS.of(q).slide
+            if slide == "nps":
                 slides.append(s.NpsSlide(kind="nps", question=q.id))
-            elif isinstance(q, SingleChoice | MultipleChoice | Matrix | Rating):
+            elif slide == "chart":
                 slides.append(s.ChartSlide(kind="chart", question=q.id))
         if slides:
             sections.append(s.Section(title=section.title, slides=slides))

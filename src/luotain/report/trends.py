@@ -13,18 +13,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from luotain.analysis.compare import WaveFigures
+from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import AnalysisResult, Change, QuestionResult, ScoreChange
 from luotain.errors import InvalidInput
+from luotain.present.answers import answer_labels
 from luotain.present.numbers import number, percent, round_half_up
 from luotain.questionnaire import (
-    Matrix,
-    MultipleChoice,
     QuestionBase,
     Questionnaire,
-    Rating,
-    Recommendation,
-    SingleChoice,
 )
+from luotain.questionnaire.waves import option_ids
 
 from . import spec as s
 from .document import Slide, TrendChart
@@ -150,13 +148,14 @@ class TrendError(InvalidInput, ValueError):
 
 
 def default_items(question: QuestionBase) -> list[s.TrendItem]:
-    """Every option of a choice question, the agreeing share of a rating, NPS of a recommendation."""
-    if isinstance(question, SingleChoice | MultipleChoice):
-        return [s.TrendItem(option=o.id) for o in question.options]
-    if isinstance(question, Rating):
-        return [s.TrendItem(figure="agree")]
-    if isinstance(question, Recommendation):
-        return [s.TrendItem(figure="nps")]
+    """A scale's headline figure (the agreeing share of a rating, NPS of a recommendation), or every option
+    of a choice question."""
+    analysis = ANALYSES.of(question)
+    if analysis.headline is not None:
+        return [s.TrendItem(figure=analysis.headline)]
+    labels = answer_labels(question, "fi")
+    if labels and not hasattr(question, "rows"):  # a question of options (a matrix's rows must be named)
+        return [s.TrendItem(option=option) for option in labels]
     raise TrendError(f"question '{question.id}' ({question.type_name}): name the rows and options to follow")
 
 
@@ -171,8 +170,8 @@ def _unit(item: s.TrendItem) -> Unit:
 def _check(question: QuestionBase, item: s.TrendItem) -> None:
     qid = question.id
     if item.figure is not None:
-        allowed = {"agree", "mean"} if isinstance(question, Rating) else set()
-        allowed |= {"nps", "mean"} if isinstance(question, Recommendation) else set()
+        analysis = ANALYSES.of(question)
+        allowed = {analysis.headline, "mean"} if analysis.scale is not None else set()
         if item.figure not in allowed or item.option is not None:
             raise TrendError(
                 f"trend of '{qid}': no figure '{item.figure}' (or give option or figure, not both)"
@@ -180,16 +179,13 @@ def _check(question: QuestionBase, item: s.TrendItem) -> None:
         return
     if item.option is None:
         raise TrendError(f"trend of '{qid}': an item needs an option or a figure")
-    if isinstance(question, Matrix):
-        if item.row not in {r.id for r in question.rows}:
+    rows = getattr(question, "rows", None)
+    if rows is not None:
+        if item.row not in {r.id for r in rows}:
             raise TrendError(f"trend of '{qid}': '{item.row}' is not a row of the matrix")
     elif item.row is not None:
         raise TrendError(f"trend of '{qid}': only a matrix has rows")
-    options: set[str] = set()
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        options = set(question.option_ids())
-    elif isinstance(question, Rating):
-        options = {str(p.value) for p in question.points}
+    options = set(option_ids(question))
     if item.option not in options:
         raise TrendError(f"trend of '{qid}': '{item.option}' is not an option of the question")
 
@@ -267,8 +263,7 @@ def trend_figures(
             if len(found) > 1 and item.figure != "nps":
                 label = question.text.get(lang)
         elif item.row is not None:
-            assert isinstance(question, Matrix)
-            row = next(r.text.get(lang) for r in question.rows if r.id == item.row)
+            row = next(r.text.get(lang) for r in getattr(question, "rows", ()) if r.id == item.row)
             label = row if one_option else f"{row}: {labels[item.option or '']}"
             default = words["row_option"].format(label=labels[item.option or ""], row=row)
         else:
@@ -286,20 +281,20 @@ def trend_figures(
                 not_asked_before=bool(
                     now.not_asked_before or (row_shares is not None and row_shares.not_asked_before)
                 ),
-                scale_top=float(max(p.value for p in question.points))
-                if isinstance(question, Rating)
-                else 10.0,
+                scale_top=_scale_top(question),
             )
         )
     return figures
 
 
 def _labels(question: QuestionBase, lang: str) -> dict[str, str]:
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        return {o.id: o.label.get(lang) for o in question.options}
-    if isinstance(question, Rating):
-        return {str(p.value): p.label.get(lang) for p in question.points}
-    return {}
+    return answer_labels(question, lang)
+
+
+def _scale_top(question: QuestionBase) -> float:
+    """The top of the scale a mean is shown against: a scale's highest point (the recommendation's 10)."""
+    points = ANALYSES.of(question).scale
+    return float(max(points(question))) if points is not None else 10.0
 
 
 def _n_note(figures: Sequence[TrendFigure], waves: Sequence[WaveFigures]) -> str:

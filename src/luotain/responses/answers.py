@@ -13,12 +13,16 @@ from typing import Any
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
+    Number,
+    OpenText,
     OrganisationPicker,
     QuestionBase,
     Questionnaire,
+    Rating,
+    Recommendation,
     SingleChoice,
 )
-from luotain.questionnaire.model import OpenText
+from luotain.questionnaire.layers import TypeLayer
 from luotain.registry import kind_of_code
 
 from .table import CellError, parse_value, visible_questions
@@ -56,39 +60,70 @@ def check_question(
             continue
         if value is not None:
             values[column.name] = value
-
-    if isinstance(question, SingleChoice | MultipleChoice):
-        _check_other(question, values, problems)
-        if isinstance(question, MultipleChoice) and question.max_choices:
-            chosen = values.get(question.id) or []
-            if len(chosen) > question.max_choices:
-                problems.append(AnswerProblem(question.id, "too_many", params={"max": question.max_choices}))
-    if isinstance(question, OrganisationPicker) and question.id in values:
-        _check_organisation(question, values, problems, org_kind, earlier or {})
-
+    rules = ANSWER_RULES.of(question)
+    rules.check(question, values, problems, org_kind, earlier or {})
     if question.required and not any(p.column.startswith(question.id) for p in problems):
-        if isinstance(question, Matrix):
-            for column in question.columns():
-                if column.name not in values:
-                    problems.append(AnswerProblem(column.name, "required_row", params={"row": column.row_id}))
-        elif question.id not in values:
-            problems.append(AnswerProblem(question.id, "required"))
+        problems += rules.required(question, values)
     return values, problems
 
 
-def _check_other(
-    question: SingleChoice | MultipleChoice, values: dict[str, Any], problems: list[AnswerProblem]
+Check = Callable[[Any, dict[str, Any], list[AnswerProblem], OrgKindLookup | None, Mapping[str, Any]], None]
+
+
+def _nothing_more(
+    question: Any,
+    values: dict[str, Any],
+    problems: list[AnswerProblem],
+    org_kind: OrgKindLookup | None,
+    earlier: Mapping[str, Any],
 ) -> None:
+    """No check beyond parsing the question's columns."""
+
+
+def _an_answer(question: Any, values: dict[str, Any]) -> list[AnswerProblem]:
+    return [] if question.id in values else [AnswerProblem(question.id, "required")]
+
+
+def _every_row(question: Any, values: dict[str, Any]) -> list[AnswerProblem]:
+    return [
+        AnswerProblem(column.name, "required_row", params={"row": column.row_id})
+        for column in question.columns()
+        if column.name not in values
+    ]
+
+
+@dataclass(frozen=True)
+class AnswerRules:
+    """What checking an answer of a question type does beyond parsing its columns (``check``: more checks,
+    which may take a value out; ``required``: what a required question's missing answer is)."""
+
+    check: Check = _nothing_more
+    required: Callable[[Any, dict[str, Any]], list[AnswerProblem]] = _an_answer
+
+
+ANSWER_RULES = TypeLayer[AnswerRules]("answer checks")
+
+
+def _check_choice(
+    question: SingleChoice | MultipleChoice,
+    values: dict[str, Any],
+    problems: list[AnswerProblem],
+    org_kind: OrgKindLookup | None,
+    earlier: Mapping[str, Any],
+) -> None:
+    """The text of an "other" option chosen, dropped when it is not; at most ``max_choices`` chosen."""
     other = question.other_option()
-    if other is None:
-        return
-    chosen = values.get(question.id)
-    selected = other.id in chosen if isinstance(chosen, list) else chosen == other.id
-    text_column = question.other_column()
-    if selected and not values.get(text_column):
-        problems.append(AnswerProblem(text_column, "other_missing"))
-    if not selected:
-        values.pop(text_column, None)  # text typed beside an unchosen "other" is not an answer
+    if other is not None:
+        chosen = values.get(question.id)
+        selected = other.id in chosen if isinstance(chosen, list) else chosen == other.id
+        text_column = question.other_column()
+        if selected and not values.get(text_column):
+            problems.append(AnswerProblem(text_column, "other_missing"))
+        if not selected:
+            values.pop(text_column, None)  # text typed beside an unchosen "other" is not an answer
+    limit = getattr(question, "max_choices", None)
+    if limit and len(values.get(question.id) or []) > limit:
+        problems.append(AnswerProblem(question.id, "too_many", params={"max": limit}))
 
 
 def _check_organisation(
@@ -98,6 +133,9 @@ def _check_organisation(
     org_kind: OrgKindLookup | None,
     earlier: Mapping[str, Any],
 ) -> None:
+    """An organisation of the registry, of a kind the question takes and the earlier answer named."""
+    if question.id not in values:
+        return
     code = values[question.id]
     kind = org_kind(code) if org_kind else kind_of_code(code)
     if kind is None or kind not in question.types:
@@ -108,6 +146,12 @@ def _check_organisation(
     if wanted and kind != wanted:
         problems.append(AnswerProblem(question.id, "wrong_org_type", params={"kind": wanted}))
         del values[question.id]
+
+
+ANSWER_RULES.register(SingleChoice, MultipleChoice)(AnswerRules(check=_check_choice))
+ANSWER_RULES.register(Matrix)(AnswerRules(required=_every_row))
+ANSWER_RULES.register(OrganisationPicker)(AnswerRules(check=_check_organisation))
+ANSWER_RULES.register(Rating, Recommendation, OpenText, Number)(AnswerRules())
 
 
 def check_complete(
@@ -128,4 +172,4 @@ def check_complete(
 
 
 def is_long_text(question: QuestionBase) -> bool:
-    return isinstance(question, OpenText) and question.long
+    return bool(getattr(question, "long", False))

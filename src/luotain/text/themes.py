@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from luotain.analysis.kinds import is_written
 from luotain.errors import InvalidInput, NotFound
-from luotain.questionnaire import OpenText, Questionnaire
+from luotain.questionnaire import QuestionBase, Questionnaire
 
 from .codebook import Codebook, code_answers, rank_themes
 from .suggest import Suggestion, suggest_themes
@@ -17,13 +18,13 @@ from .suggest import Suggestion, suggest_themes
 
 def open_question(
     questionnaire: Questionnaire, question_id: str, codebook: Codebook | None = None
-) -> OpenText:
+) -> QuestionBase:
     """The open question ``question_id``; ``codebook``, if given, must be its."""
     try:
         question = questionnaire.question(question_id)
     except KeyError:
         raise NotFound(f"error: no question '{question_id}'") from None
-    if not isinstance(question, OpenText):
+    if not is_written(question):
         raise InvalidInput(f"error: '{question_id}' is not an open question")
     if codebook is not None and codebook.question != question_id:
         raise InvalidInput(f"error: the codebook is for '{codebook.question}', not '{question_id}'")

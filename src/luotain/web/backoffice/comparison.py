@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.analysis.compare import WaveFigures, compare, trend
+from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import Change, ScoreChange
 from luotain.present.numbers import round_half_up, signed
-from luotain.questionnaire import Questionnaire, Rating, Recommendation
+from luotain.questionnaire import Questionnaire
 from luotain.report import spec as s
 from luotain.report.make import EarlierWave
 from luotain.report.spec import builtin_spec
@@ -121,7 +122,8 @@ def followed_items(questionnaire: Questionnaire) -> list[tuple[str, list[s.Trend
         for slide in section.slides
         if isinstance(slide, s.TrendSlide)
     ]
-    return slides or [(q.id, []) for q in questionnaire.questions() if isinstance(q, Rating | Recommendation)]
+    scales = [q for q in questionnaire.questions() if ANALYSES.of(q).scale is not None]
+    return slides or [(q.id, []) for q in scales]
 
 
 def trend_table(

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
+from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
+from luotain.present.answers import answer_labels
 from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
     Matrix,
     MultipleChoice,
+    Number,
     OpenText,
     OrganisationPicker,
     QuestionBase,
@@ -25,6 +28,7 @@ from luotain.questionnaire import (
     Recommendation,
     SingleChoice,
 )
+from luotain.questionnaire.layers import TypeLayer
 from luotain.registry import KINDS
 from luotain.responses import neutralise
 
@@ -34,24 +38,35 @@ DISTRICT = "district"
 
 
 def option_labels(question: QuestionBase, lang: str) -> dict[str, str]:
-    if isinstance(question, SingleChoice | MultipleChoice | Matrix):
-        return {o.id: o.label.get(lang) for o in question.options}
-    if isinstance(question, Rating):
-        return {str(p.value): f"{p.value} {p.label.get(lang)}" for p in question.points}
-    if isinstance(question, Recommendation):
-        return {str(v): str(v) for v in range(11)}
-    return {}
+    """The question's answers as the dashboard labels them (a scale's points with their numbers)."""
+    return answer_labels(question, lang, numbered=True)
 
 
 def grouping_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
-    """Single choice questions: what the dashboard can filter and break down by (with the district)."""
-    return [q for q in questionnaire.questions() if isinstance(q, SingleChoice)]
+    """The questions the dashboard can filter and break down by (single choices, with the district)."""
+    return [q for q in questionnaire.questions() if ANALYSES.of(q).groups]  # type: ignore[misc]
 
 
 def filter_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
     """The background questions (single choice ones in the first section) offered as filters."""
     first = questionnaire.sections[0].questions
-    return [q for q in first if isinstance(q, SingleChoice)]
+    return [q for q in first if ANALYSES.of(q).groups]  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class DashboardKind:
+    """How the results dashboard shows a question type beside its figures (the layer "dashboard"):
+    ``note``, a line under its figures (a function, so that it is worded in the page's language)."""
+
+    note: Callable[[], str] = lambda: ""
+
+
+DASHBOARD = TypeLayer[DashboardKind]("dashboard")
+DASHBOARD.register(OpenText)(DashboardKind(lambda: _("Open answers are read and coded on the coding page.")))
+DASHBOARD.register(MultipleChoice)(
+    DashboardKind(lambda: _("Several options could be chosen: the shares may add up to over 100 %."))
+)
+DASHBOARD.register(SingleChoice, Matrix, Rating, Recommendation, Number, OrganisationPicker)(DashboardKind())
 
 
 @dataclass
@@ -163,16 +178,17 @@ def _breakdown_tables(
             )
             for key, label in labels.items()
         ]
-        if isinstance(question, Rating):
+        headline = ANALYSES.of(question).headline
+        if headline == "agree":
             rows.append((_("mean"), [_cell(cells[g].mean, "–", "") for g in ids]))
-        if isinstance(question, Recommendation):
+        if headline == "nps":  # the recommendation: NPS and the mean in place of its eleven shares
             rows = [(_("NPS"), [_cell(cells[g].nps, "–", "") for g in ids])]
             rows.append((_("mean"), [_cell(cells[g].mean, "–", "") for g in ids]))
         rows.insert(0, (_("n"), [hidden if cells[g].suppressed else str(cells[g].n) for g in ids]))
         return BreakdownTable(title, columns, rows)
 
-    if figures.rows and isinstance(question, Matrix):
-        row_labels = {r.id: r.text.get(lang) for r in question.rows}
+    if figures.rows:  # a question of rows (a matrix): a table a row
+        row_labels = {r.id: r.text.get(lang) for r in getattr(question, "rows", ())}
         return [table(row_labels.get(row, row), cells) for row, cells in figures.rows.items()]
     if figures.groups:
         return [table(question.text.get(lang), figures.groups)]
@@ -185,15 +201,15 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
         figures: QuestionResult = result.questions[question.id]
         labels = option_labels(question, lang)
         block = Block(question, question.text.get(lang), question.type_name, figures.n, figures.skipped)
-        if isinstance(question, Matrix) and figures.rows:
+        if figures.rows:  # a question of rows (a matrix)
             block.matrix = [
                 MatrixRowBars(r.text.get(lang), figures.rows[r.id].n, _bars(labels, figures.rows[r.id]))
-                for r in question.rows
+                for r in getattr(question, "rows", ())
                 if r.id in figures.rows
             ]
         elif labels and figures.percent is not None:
             block.bars = _bars(labels, figures)
-        if isinstance(question, Recommendation) and figures.nps is not None:
+        if figures.nps is not None:
             low, high = figures.nps_ci95 or (None, None)
             block.figures = [
                 (_("NPS"), f"{number(figures.nps)}{_interval(low, high, 0)}"),
@@ -201,15 +217,15 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
                 (_("passives"), percent(figures.passives or 0)),
                 (_("detractors"), percent(figures.detractors or 0)),
             ]
-        if isinstance(question, Rating | Recommendation) and figures.mean is not None:
+        if ANALYSES.of(question).scale is not None and figures.mean is not None:
             low, high = figures.mean_ci95 or (None, None)
             block.figures.append((_("mean"), f"{number(figures.mean, 2)}{_interval(low, high, 2)}"))
-        if isinstance(question, Rating) and figures.agree_percent is not None:
+        if figures.agree_percent is not None:
             block.figures.append((_("agree"), percent(figures.agree_percent)))
         block.figures += _changes(figures, result)
         block.not_asked_before = bool(figures.not_asked_before)
         block.not_comparable = figures.not_comparable is not None
-        if isinstance(question, OrganisationPicker) and figures.organisations:
+        if figures.organisations:
             block.figures = [
                 (
                     KINDS[kind].name(lang, plural=True) if kind in KINDS else kind,
@@ -219,10 +235,7 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
                 for kind in figures.organisations
                 if kind in result.coverage
             ]
-        if isinstance(question, OpenText):
-            block.note = _("Open answers are read and coded on the coding page.")
-        if isinstance(question, MultipleChoice):
-            block.note = _("Several options could be chosen: the shares may add up to over 100 %.")
+        block.note = DASHBOARD.of(question).note()
         block.breakdown = _breakdown_tables(question, result, labels, lang)
         blocks.append(block)
     return blocks
@@ -271,7 +284,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
     for question in questionnaire.questions():
         figures = result.questions[question.id]
         labels = option_labels(question, lang)
-        if isinstance(question, Matrix) and figures.rows:
+        if figures.rows:
             for row_id, shares in figures.rows.items():
                 for key in labels:
                     low, high = shares.ci95.get(key) or (None, None)
@@ -310,7 +323,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                 )
         else:
             write([question.id, "", "", "", figures.n, "", "", "", "", ""])
-        if isinstance(question, Recommendation) and figures.nps is not None:
+        if figures.nps is not None:
             low, high = figures.nps_ci95 or (None, None)
             write(
                 [question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""],

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db import transaction
 
+from luotain.analysis.kinds import is_written
 from luotain.errors import InvalidInput
-from luotain.questionnaire import OpenText, Text
+from luotain.questionnaire import Text
 from luotain.text import codebook as cb
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 from luotain.text.suggest import Suggestion, suggest_themes
@@ -60,7 +61,7 @@ def _open_question(survey: Survey, question_id: str) -> None:
         question = survey.questionnaire.question(question_id)
     except KeyError:
         raise CodingError(f"no question '{question_id}' in the survey") from None
-    if not isinstance(question, OpenText):
+    if not is_written(question):
         raise CodingError(f"'{question_id}' is not an open question")
 
 

@@ -5,6 +5,7 @@ problems in the respondent's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from luotain.questionnaire import (
     Section,
     SingleChoice,
 )
+from luotain.questionnaire.layers import TypeLayer
 from luotain.registry import KINDS, MUNICIPALITY
 from luotain.responses import visible_questions
 from luotain.responses.answers import AnswerProblem, OrgKindLookup, check_question
@@ -157,61 +159,117 @@ def _field(
         input_id=html_id(q.id),
         error=messages.get(q.id),
     )
-    value = values.get(q.id)
-    if isinstance(q, SingleChoice | MultipleChoice):
-        picked = set(value) if isinstance(value, list) else {value}
-        f.choices = [
-            Choice(o.id, o.label.get(lang), f"{f.input_id}-{o.id}", o.id in picked, o.other)
-            for o in q.options
-        ]
-        if q.other_option() is not None:
-            f.other_name = q.other_column()
-            f.other_id = html_id(q.other_column())
-            f.other_value = values.get(q.other_column(), "")
-            f.other_error = messages.get(q.other_column())
-    elif isinstance(q, Matrix):
-        f.column_labels = [o.label.get(lang) for o in q.options]
-        for r in q.rows:
-            name = q.row_column(r.id)
-            rid = html_id(name)
-            f.rows.append(
-                Row(
-                    r.id,
-                    r.text.get(lang),
-                    name,
-                    rid,
-                    [
-                        Choice(o.id, o.label.get(lang), f"{rid}-{o.id}", values.get(name) == o.id)
-                        for o in q.options
-                    ],
-                    messages.get(name),
-                )
-            )
-    elif isinstance(q, Rating):
-        f.choices = [
-            Choice(str(p.value), p.label.get(lang), f"{f.input_id}-{p.value}", str(value) == str(p.value))
-            for p in q.points
-        ]
-    elif isinstance(q, Recommendation):
-        f.choices = [Choice(str(v), str(v), f"{f.input_id}-{v}", str(value) == str(v)) for v in range(11)]
-        f.low_label = q.low_label.get(lang)
-        f.high_label = q.high_label.get(lang)
-    elif isinstance(q, OpenText):
-        f.kind = "textarea" if q.long else "text"
-        f.value = value or ""
-        f.max_length = q.max_length
-    elif isinstance(q, Number):
-        f.value = value or ""
-        f.minimum, f.maximum = q.minimum, q.maximum
-        f.unit = q.unit.get(lang) if q.unit else ""
-    elif isinstance(q, OrganisationPicker):
-        kind = earlier.get(q.type_question) if q.type_question else None
-        orgs = organisations_for_picker(kind if kind in q.types else None)
-        for group in q.types:
-            members = [Choice(o.code, o.name(lang), "", o.code == value) for o in orgs if o.kind == group]
-            if members:
-                f.groups.append((KINDS[group].name(lang, plural=True), members))
+    WIDGETS.of(q)(f, q, values, earlier, messages, lang)
     return f
+
+
+# How each question type is shown on the respondent's page (the layer "form widget"): what a widget adds to
+# the field (its choices, rows, labels of a scale's ends, ...) from the values shown and the earlier answers;
+# the template (collect/question.html) draws it by the field's ``kind``.
+Widget = Callable[[Field, Any, dict[str, Any], dict[str, Any], dict[str, str], str], None]
+WIDGETS = TypeLayer[Widget]("form widget")
+
+
+@WIDGETS.register(SingleChoice, MultipleChoice)
+def _choices(
+    f: Field,
+    q: SingleChoice | MultipleChoice,
+    values: dict[str, Any],
+    earlier: dict[str, Any],
+    messages: dict[str, str],
+    lang: str,
+) -> None:
+    value = values.get(q.id)
+    picked = set(value) if isinstance(value, list) else {value}
+    f.choices = [
+        Choice(o.id, o.label.get(lang), f"{f.input_id}-{o.id}", o.id in picked, o.other) for o in q.options
+    ]
+    if q.other_option() is not None:
+        f.other_name = q.other_column()
+        f.other_id = html_id(q.other_column())
+        f.other_value = values.get(q.other_column(), "")
+        f.other_error = messages.get(q.other_column())
+
+
+@WIDGETS.register(Matrix)
+def _matrix(
+    f: Field, q: Matrix, values: dict[str, Any], earlier: dict[str, Any], messages: dict[str, str], lang: str
+) -> None:
+    f.column_labels = [o.label.get(lang) for o in q.options]
+    for r in q.rows:
+        name = q.row_column(r.id)
+        rid = html_id(name)
+        choices = [
+            Choice(o.id, o.label.get(lang), f"{rid}-{o.id}", values.get(name) == o.id) for o in q.options
+        ]
+        f.rows.append(Row(r.id, r.text.get(lang), name, rid, choices, messages.get(name)))
+
+
+@WIDGETS.register(Rating)
+def _rating(
+    f: Field, q: Rating, values: dict[str, Any], earlier: dict[str, Any], messages: dict[str, str], lang: str
+) -> None:
+    value = str(values.get(q.id))
+    f.choices = [
+        Choice(str(p.value), p.label.get(lang), f"{f.input_id}-{p.value}", value == str(p.value))
+        for p in q.points
+    ]
+
+
+@WIDGETS.register(Recommendation)
+def _recommendation(
+    f: Field,
+    q: Recommendation,
+    values: dict[str, Any],
+    earlier: dict[str, Any],
+    messages: dict[str, str],
+    lang: str,
+) -> None:
+    value = str(values.get(q.id))
+    f.choices = [Choice(str(v), str(v), f"{f.input_id}-{v}", value == str(v)) for v in range(11)]
+    f.low_label = q.low_label.get(lang)
+    f.high_label = q.high_label.get(lang)
+
+
+@WIDGETS.register(OpenText)
+def _text(
+    f: Field,
+    q: OpenText,
+    values: dict[str, Any],
+    earlier: dict[str, Any],
+    messages: dict[str, str],
+    lang: str,
+) -> None:
+    f.kind = "textarea" if q.long else "text"
+    f.value = values.get(q.id) or ""
+    f.max_length = q.max_length
+
+
+@WIDGETS.register(Number)
+def _number(
+    f: Field, q: Number, values: dict[str, Any], earlier: dict[str, Any], messages: dict[str, str], lang: str
+) -> None:
+    f.value = values.get(q.id) or ""
+    f.minimum, f.maximum = q.minimum, q.maximum
+    f.unit = q.unit.get(lang) if q.unit else ""
+
+
+@WIDGETS.register(OrganisationPicker)
+def _organisation(
+    f: Field,
+    q: OrganisationPicker,
+    values: dict[str, Any],
+    earlier: dict[str, Any],
+    messages: dict[str, str],
+    lang: str,
+) -> None:
+    value = values.get(q.id)
+    kind = earlier.get(q.type_question) if q.type_question else None
+    orgs = organisations_for_picker(kind if kind in q.types else None)
+    for group in q.types:
+        members = [Choice(o.code, o.name(lang), "", o.code == value) for o in orgs if o.kind == group]
+        if members:
+            f.groups.append((KINDS[group].name(lang, plural=True), members))
 
 
 def problem_message(problem: AnswerProblem, questionnaire: Questionnaire) -> str:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from luotain.analysis.kinds import ANALYSES
 from luotain.registry import KINDS, ORGANISATION_KINDS
 from luotain.web.audit.services import Action, Actor, record
 from luotain.web.collect.models import Draft, Response
@@ -237,7 +238,7 @@ def response_rates(survey: Survey) -> dict[str, Any]:
         for o in Organisation.objects.filter(pk__in=invitations.values("organisation")).order_by("code")
     }
     answered = set()
-    question = next((q.id for q in survey.questionnaire.questions() if q.type_name == "organisation"), None)
+    question = next((q.id for q in survey.questionnaire.questions() if ANALYSES.of(q).organisation), None)
     if question:
         answered = {
             r.get(question) for r in Response.objects.filter(survey=survey).values_list("answers", flat=True)

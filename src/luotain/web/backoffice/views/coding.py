@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from luotain.questionnaire import OpenText, Text
+from luotain.analysis.kinds import is_written
+from luotain.questionnaire import Text
 from luotain.text.codebook import builtin_codebook, rank_themes
 from luotain.text.redact import redact
 from luotain.web.audit.services import Actor
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 @staff_view(ADMIN, ANALYST)
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     current = survey_for(slug)
-    questions = [q for q in current.questionnaire.questions() if isinstance(q, OpenText)]
+    questions = [q for q in current.questionnaire.questions() if is_written(q)]
     all_answers = list(current.responses.values_list("answers", flat=True))  # read once, not once a question
     rows = []
     for q in questions:
@@ -44,7 +45,7 @@ def question(request: HttpRequest, slug: str, question_id: str) -> HttpResponse:
         q = current.questionnaire.question(question_id)
     except KeyError:
         raise Http404 from None
-    if not isinstance(q, OpenText):
+    if not is_written(q):
         raise Http404
     if request.method == "POST":
         try:
