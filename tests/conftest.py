@@ -9,14 +9,23 @@ from luotain.questionnaire import Questionnaire, load_builtin, parse_questionnai
 
 TEMPLATE = "mll-kumppanikysely-2024"
 
-# Jobs run at once in the tests, without a worker; tests/test_jobs.py runs real workers on SQLite and Redis.
+# Jobs run at once in the tests, without a worker (tests/test_jobs.py runs real workers on SQLite and
+# Redis), so the suite needs no prepared home (var/) either. The settings module is named here and not in
+# pyproject.toml so that Django reads the settings after these lines (pytest-django would read them first).
 os.environ.setdefault("LUOTAIN_QUEUE_URL", "immediate")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luotain.web.settings")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Read the settings now: pytest-django then sets Django up (its own pytest_configure runs last)."""
+    from django.conf import settings
+
+    assert settings.DATABASES
 
 
 @pytest.fixture(autouse=True)
 def _jobs_run_at_once():
-    """Django's settings may be read before this file (pytest-django sets Django up early): whatever queue
-    they name, jobs submitted in a test run in it at once."""
+    """Whatever queue LUOTAIN_QUEUE_URL names where the suite runs, jobs submitted in a test run at once."""
     from huey.contrib.djhuey import HUEY
 
     before = HUEY.immediate

@@ -841,7 +841,6 @@ def _is_number(cell: str) -> bool:
 def test_payloads_in_the_deck_the_table_report_and_the_exports(hostile):
     from luotain.questionnaire import Text
     from luotain.report import spec as s
-    from luotain.report.first import render_html
 
     answered(hostile)
     questionnaire = hostile.questionnaire
@@ -878,7 +877,7 @@ def test_payloads_in_the_deck_the_table_report_and_the_exports(hostile):
     joined = "\n".join(runs)
     assert payload("title") in joined and payload("a-comments").split(" #")[0] in joined
 
-    table = render_html(questionnaire, records)
+    table = render(deck, "table").decode()
     assert_markup_safe(table, ["title", "s1-title", "q-org_type", "o-kunta", "row-a"], "table report")
 
     exported = to_csv_text(questionnaire, records)
@@ -889,10 +888,10 @@ def test_payloads_in_the_deck_the_table_report_and_the_exports(hostile):
 
 
 def test_report_templates_escape_and_author_text_is_never_a_template():
-    from luotain.report import first
     from luotain.report.render import html as deck_html
+    from luotain.report.render import table
 
-    for module in (first, deck_html):
+    for module in (table, deck_html):
         env = module._environment()
         assert env.autoescape(None) is True and env.autoescape("x.html.j2") is True
     for path in (ROOT / "src" / "luotain").rglob("*.py"):

@@ -6,16 +6,15 @@ import argparse
 from pathlib import Path
 
 from luotain.questionnaire import QuestionnaireError
+from luotain.report.formats import REPORT_FORMATS
 from luotain.responses import TableError
 
 from .base import Command, CommandError, add_source, no_such_file, records_from_files, web
 
-REPORT_FORMATS = ("html", "pdf", "pptx", "table")
-
 
 def report(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
-    formats = REPORT_FORMATS if args.format == "all" else (args.format,)
+    formats = tuple(REPORT_FORMATS) if args.format == "all" else (args.format,)
     if args.questionnaire or args.responses:
         if not (args.questionnaire and args.responses):
             raise CommandError("error: --questionnaire and --responses go together")

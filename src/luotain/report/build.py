@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from luotain.analysis import AnalysisResult
 from luotain.analysis.compare import WaveFigures
@@ -19,6 +21,7 @@ from luotain.analysis.results import QuestionResult
 from luotain.errors import InvalidInput
 from luotain.present import share_words
 from luotain.present.answers import answer_labels
+from luotain.present.figures import rounding_note, shown, shown_shares
 from luotain.present.numbers import number, percent
 from luotain.questionnaire import QuestionBase, Questionnaire, Text
 from luotain.text import redact
@@ -202,66 +205,61 @@ class _Builder:
             if section.divider:
                 out.append(Slide(kind="section", title=self.t(section.title)))
             for slide in section.slides:
-                if isinstance(slide, s.TrendSlide) and len(self.waves) < 2:
-                    continue  # no previous wave: nothing to compare
-                if isinstance(slide, s.ThemesSlide) and slide.question not in self.themes:
-                    continue  # no coding for this question (no codebook): no slide
-                if isinstance(slide, s.WordCloudSlide) and slide.question not in self.clouds:
-                    continue  # no answers to draw
-                built = self.slide(slide)
-                if built.kind == "quotes" and not built.quotes:
-                    continue  # no chosen answer fits the disclosure rules: no empty slide
-                out.append(built)
+                built = SLIDE_KINDS[slide.kind].build(self, slide, self.t(slide.title))
+                if (
+                    built is not None
+                ):  # None: nothing to show (no earlier wave, no coding, no quotable answer)
+                    out.append(built)
         return out
 
-    def slide(self, slide: s.Slide) -> Slide:
-        title = self.t(slide.title)
-        if isinstance(slide, s.TitleSlide):
-            return Slide(
-                kind="title", title=title or self.t(self.spec.title), lead=self.t(self.spec.subtitle)
-            )
-        if isinstance(slide, s.ContentsSlide):
-            items = tuple(f"{i}. {self.t(sec.title)}" for i, sec in enumerate(self.sections(), start=1))
-            return Slide(kind="contents", title=title or self.fixed["contents"], items=items)
-        if isinstance(slide, s.BulletsSlide):
-            return Slide(
-                kind="bullets", title=title, bullets=tuple(self.fill(self.t(b)) for b in slide.bullets)
-            )
-        if isinstance(slide, s.ChartSlide):
-            question, figures = self.question(slide.question)
-            return Slide(
-                kind="chart",
-                title=title or question.text.get(self.lang),
-                chart=self.chart(slide, question, figures),
-            )
-        if isinstance(slide, s.RankingSlide):
-            return self.ranking(slide, title)
-        if isinstance(slide, s.QuotesSlide):
-            question, _ = self.question(slide.question)
-            chosen = self.chosen_quotes(slide.question, slide.limit)
-            return Slide(kind="quotes", title=title or question.text.get(self.lang), quotes=chosen)
-        if isinstance(slide, s.NpsSlide):
-            return self.nps(slide, title)
-        if isinstance(slide, s.ThemesSlide):
-            return self.theme_list(slide, title)
-        if isinstance(slide, s.WordCloudSlide):
-            question, figures = self.question(slide.question)
-            return Slide(
-                kind="picture",
-                title=title or question.text.get(self.lang),
-                picture=self.clouds[slide.question],
-                note=f"n = {figures.n}",
-            )
-        if isinstance(slide, s.TrendSlide):
-            try:
-                return trend_slide(slide, self.q, self.waves, self.result, self.lang)
-            except TrendError as exc:
-                raise SpecError(str(exc)) from None
-        if isinstance(slide, s.ContactSlide):
-            return Slide(
-                kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)
-            )
-        raise SpecError(f"unknown slide kind {slide.kind}")  # pragma: no cover
+    def title_slide(self, slide: s.TitleSlide, title: str) -> Slide:
+        return Slide(kind="title", title=title or self.t(self.spec.title), lead=self.t(self.spec.subtitle))
+
+    def contents(self, slide: s.ContentsSlide, title: str) -> Slide:
+        items = tuple(f"{i}. {self.t(sec.title)}" for i, sec in enumerate(self.sections(), start=1))
+        return Slide(kind="contents", title=title or self.fixed["contents"], items=items)
+
+    def bullets(self, slide: s.BulletsSlide, title: str) -> Slide:
+        return Slide(kind="bullets", title=title, bullets=tuple(self.fill(self.t(b)) for b in slide.bullets))
+
+    def chart_slide(self, slide: s.ChartSlide, title: str) -> Slide:
+        question, figures = self.question(slide.question)
+        return Slide(
+            kind="chart",
+            title=title or question.text.get(self.lang),
+            chart=self.chart(slide, question, figures),
+        )
+
+    def quotes_slide(self, slide: s.QuotesSlide, title: str) -> Slide | None:
+        question, _ = self.question(slide.question)
+        chosen = self.chosen_quotes(slide.question, slide.limit)
+        if not chosen:
+            return None  # no chosen answer fits the disclosure rules: no empty slide
+        return Slide(kind="quotes", title=title or question.text.get(self.lang), quotes=chosen)
+
+    def word_cloud(self, slide: s.WordCloudSlide, title: str) -> Slide | None:
+        question, figures = self.question(slide.question)
+        if slide.question not in self.clouds:
+            return None  # no answers to draw
+        return Slide(
+            kind="picture",
+            title=title or question.text.get(self.lang),
+            picture=self.clouds[slide.question],
+            note=f"n = {figures.n}",
+        )
+
+    def trend(self, slide: s.TrendSlide, title: str) -> Slide | None:
+        if len(self.waves) < 2:
+            return None  # no previous wave: nothing to compare
+        try:
+            return trend_slide(slide, self.q, self.waves, self.result, self.lang)
+        except TrendError as exc:
+            raise SpecError(str(exc)) from None
+
+    def contact(self, slide: s.ContactSlide, title: str) -> Slide:
+        return Slide(
+            kind="contact", title=title, bullets=tuple(self.fill(self.t(line)) for line in slide.lines)
+        )
 
     def check_trend(self, slide: s.TrendSlide) -> None:
         try:
@@ -272,6 +270,8 @@ class _Builder:
     # -- charts -------------------------------------------------------------------------------------------
 
     def chart(self, slide: s.ChartSlide, question: QuestionBase, figures: QuestionResult) -> Chart:
+        """A question's chart, its shares as they are shown (luotain.present.figures: rounded once, so that
+        every renderer draws and labels the same values)."""
         lang = self.lang
         kind = CHARTS.of(question)
         labels = answer_labels(question, lang)
@@ -282,9 +282,10 @@ class _Builder:
                 order = list(slide.rows)
                 rows.sort(key=lambda r: order.index(r.id))
             ns = [figures.rows[r.id].n for r in rows]
+            per_row = [shown_shares(figures.rows[r.id].percent.get(o, 0.0) for o in labels) for r in rows]
             series = tuple(
-                Series(label, tuple(figures.rows[r.id].percent.get(option, 0.0) for r in rows))
-                for option, label in labels.items()
+                Series(label, tuple(shares[i] for shares in per_row))
+                for i, label in enumerate(labels.values())
             )
             n_note = f"n = {min(ns)}" if min(ns) == max(ns) else f"n = {min(ns)}–{max(ns)}"
             categories = tuple(r.text.get(lang) for r in rows)
@@ -292,24 +293,33 @@ class _Builder:
                 f"{c}: " + ", ".join(f"{sr.name} {percent(sr.values[i], lang=lang)}" for sr in series)
                 for i, c in enumerate(categories)
             )
-            return Chart("stacked", categories, series, n_note, self.fixed[kind.base], alt)
+            note = next(
+                (rounding_note(shares, lang) for shares in per_row if rounding_note(shares, lang)), ""
+            )
+            return Chart("stacked", categories, series, n_note, self._base(kind.base, note), alt)
         if kind.chart != "bar":
             raise SpecError(f"question '{question.id}' ({question.type_name}) has no chart; quote it instead")
         percent_of = figures.percent or {}
-        pairs = [(label, percent_of.get(value, 0.0)) for value, label in labels.items()]
+        pairs = [(label, shown(percent_of.get(value, 0.0))) for value, label in labels.items()]
         if kind.sortable and slide.sort:
             pairs.sort(key=lambda p: -p[1])
         categories = tuple(label for label, _ in pairs)
         values = tuple(value for _, value in pairs)
         alt = "; ".join(f"{label} {percent(value, lang=lang)}" for label, value in pairs)
+        note = "" if figures.multiple or not figures.n else rounding_note(values, lang)
         return Chart(
             "bar",
             categories,
             (Series(question.text.get(lang), values),),
             f"n = {figures.n}",
-            self.fixed[kind.base],
+            self._base(kind.base, note),
             alt,
         )
+
+    def _base(self, key: str, note: str) -> str:
+        """What a chart's shares are of, with the rounding note where its shares do not add up to 100."""
+        base = self.fixed[key]
+        return f"{base}. {note}" if note else base
 
     def ranking(self, slide: s.RankingSlide, title: str) -> Slide:
         found, figures = self.question(slide.question)
@@ -365,11 +375,11 @@ class _Builder:
             note=f"n = {figures.n}",
         )
 
-    def theme_list(self, slide: s.ThemesSlide, title: str) -> Slide:
+    def theme_list(self, slide: s.ThemesSlide, title: str) -> Slide | None:
         question, _ = self.question(slide.question)
         ranking = self.themes.get(slide.question)
         if ranking is None:
-            raise SpecError(f"no codebook for the open question '{slide.question}'")
+            return None  # not coded (no codebook; the report says so on stderr): no slide
         top = ranking.top[: slide.top]
         items = tuple(f"{i}. {name}" for i, (name, _) in enumerate(top, start=1))
         label = self.fixed["other_mentions"]
@@ -450,3 +460,56 @@ class _Builder:
         if shares is None or match["option"] not in shares:
             raise SpecError(f"'{arg}': no such option in the analysis")
         return shares[match["option"]]
+
+
+# -- slide kinds ---------------------------------------------------------------------------------------------
+
+Builder = Callable[[_Builder, Any, str], Slide | None]
+
+
+@dataclass(frozen=True)
+class SlideKind:
+    """A kind of slide a report spec can ask for: its spec (``luotain.report.spec``), its name for people,
+    and its builder, which makes the slide from the spec entry and its title, or None when it has nothing to
+    show (the slide is then left out)."""
+
+    spec: type[BaseModel]
+    label: Mapping[str, str]  # fi, sv, en
+    build: Builder
+
+
+SLIDE_KINDS: dict[str, SlideKind] = {
+    "title": SlideKind(
+        s.TitleSlide, {"fi": "Kansilehti", "sv": "Titelsida", "en": "Title"}, _Builder.title_slide
+    ),
+    "contents": SlideKind(
+        s.ContentsSlide, {"fi": "Sisällys", "sv": "Innehåll", "en": "Contents"}, _Builder.contents
+    ),
+    "chart": SlideKind(s.ChartSlide, {"fi": "Kaavio", "sv": "Diagram", "en": "Chart"}, _Builder.chart_slide),
+    "ranking": SlideKind(
+        s.RankingSlide, {"fi": "Kärkilista", "sv": "Topplista", "en": "Ranking"}, _Builder.ranking
+    ),
+    "bullets": SlideKind(
+        s.BulletsSlide, {"fi": "Teksti", "sv": "Text", "en": "Bullet points"}, _Builder.bullets
+    ),
+    "quotes": SlideKind(
+        s.QuotesSlide, {"fi": "Lainaukset", "sv": "Citat", "en": "Quotes"}, _Builder.quotes_slide
+    ),
+    "themes": SlideKind(s.ThemesSlide, {"fi": "Teemat", "sv": "Teman", "en": "Themes"}, _Builder.theme_list),
+    "wordcloud": SlideKind(
+        s.WordCloudSlide, {"fi": "Sanapilvi", "sv": "Ordmoln", "en": "Word cloud"}, _Builder.word_cloud
+    ),
+    "nps": SlideKind(
+        s.NpsSlide,
+        {"fi": "Suositteluindeksi (NPS)", "sv": "Rekommendationsindex (NPS)", "en": "NPS"},
+        _Builder.nps,
+    ),
+    "trend": SlideKind(
+        s.TrendSlide,
+        {"fi": "Muutos edelliseen", "sv": "Förändring", "en": "Change since before"},
+        _Builder.trend,
+    ),
+    "contact": SlideKind(
+        s.ContactSlide, {"fi": "Yhteystiedot", "sv": "Kontakt", "en": "Contact"}, _Builder.contact
+    ),
+}

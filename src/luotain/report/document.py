@@ -3,6 +3,7 @@ quotes and key figures, all numbers already worded in the report's language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -104,6 +105,34 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class TableQuestion:
+    """One question in the table report: its n, and its answers' counts and shares as shown."""
+
+    id: str
+    text: str
+    n: int
+    skipped: int
+    multiple: bool = False
+    rows: tuple[tuple[str, int, float], ...] = ()  # (answer, count, share as shown)
+    columns: tuple[str, ...] = ()  # a matrix's options
+    matrix: tuple[tuple[str, int, tuple[float, ...]], ...] = ()  # (row, n, shares as shown)
+    organisations: tuple[tuple[str, int, int], ...] = ()  # (kind, answered, in the registry)
+    key: str = ""  # the headline figures, worded ("NPS 82 · keskiarvo 9,3 (n = 78)")
+    key_note: str = ""
+    note: str = ""  # what the reader must know of the figures (rounding, open answers counted)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The table report: every question's counts and shares, section by section."""
+
+    title: str
+    n: int
+    sections: tuple[tuple[str, tuple[TableQuestion, ...]], ...]
+    words: Mapping[str, str] = field(default_factory=dict)  # the report's words in its language
+
+
+@dataclass(frozen=True)
 class Deck:
     title: str
     subtitle: str
@@ -112,3 +141,4 @@ class Deck:
     brand: Brand
     slides: tuple[Slide, ...] = field(default_factory=tuple)
     logo: Logo | None = None
+    tables: Tables | None = None  # the table report, drawn by its renderer ("table")

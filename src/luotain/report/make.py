@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -19,10 +20,10 @@ from . import spec as s
 from .build import QuoteCandidate, ThemeRanking, build_deck
 from .charts import CHARTS
 from .document import Deck, Logo
-from .render import RENDERERS, render
+from .formats import REPORT_FORMATS
+from .render import render
 from .render.pdf import RendererUnavailable
-
-FORMATS = ("html", "pdf", "pptx")
+from .tables import tables
 
 # An analyst's stored coding: codebooks by question, and question -> response id -> codes.
 Coding = tuple[Mapping[str, Codebook], Mapping[str, Mapping[str, Sequence[str]]]]
@@ -118,7 +119,7 @@ def deck_from_frame(
             if isinstance(text, str) and text.strip():
                 kind, role = _plain(row.get(a.type_question)), _plain(row.get(a.role_question))
                 quotes.append(QuoteCandidate(question_id, text, kind, role))
-    return build_deck(
+    deck = build_deck(
         spec,
         questionnaire,
         result,
@@ -129,6 +130,7 @@ def deck_from_frame(
         lang=lang,
         waves=waves,
     )
+    return replace(deck, tables=tables(questionnaire, result, frame.registry, lang))
 
 
 def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Logo]:
@@ -202,19 +204,20 @@ def _plain(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def write_report(deck: Deck, out_dir: Path, name: str, formats: Sequence[str] = FORMATS) -> list[Path]:
+def write_report(
+    deck: Deck, out_dir: Path, name: str, formats: Sequence[str] = tuple(REPORT_FORMATS)
+) -> list[Path]:
     """Write each format; a format this machine cannot render is skipped with a warning on stderr."""
+    chosen = [REPORT_FORMATS[f] for f in formats]  # an unknown format is an error before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        if fmt not in RENDERERS:
-            raise ValueError(f"no format '{fmt}' (formats: {', '.join(FORMATS)})")
+    for fmt in chosen:
         try:
-            content = render(deck, fmt)
+            content = render(deck, fmt.name)
         except RendererUnavailable as exc:
-            print(f"warning: {fmt} skipped: {exc}", file=sys.stderr)
+            print(f"warning: {fmt.name} skipped: {exc}", file=sys.stderr)
             continue
-        path = out_dir / f"{name}.{fmt}"
+        path = out_dir / fmt.filename(name, deck.lang)
         path.write_bytes(content)
         written.append(path)
     return written
@@ -233,19 +236,8 @@ def write_all(
     coding: Coding | None = None,
     earlier: Sequence[EarlierWave] = (),
 ) -> list[Path]:
-    """Every format asked for: the deck as html, pdf or pptx, and ``table``, the table report."""
-    from .first import render_html
-
-    written: list[Path] = []
-    deck_formats = [f for f in formats if f != "table"]
-    if deck_formats:
-        deck = make_deck(
-            questionnaire, records, spec, quote_flags=quote_flags, lang=lang, coding=coding, earlier=earlier
-        )
-        written += write_report(deck, out_dir, name, deck_formats)
-    if "table" in formats:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{name}-taulukot.html"
-        path.write_text(render_html(questionnaire, records), encoding="utf-8")
-        written.append(path)
-    return written
+    """Every format asked for (``luotain.report.formats``), all drawn from one deck."""
+    deck = make_deck(
+        questionnaire, records, spec, quote_flags=quote_flags, lang=lang, coding=coding, earlier=earlier
+    )
+    return write_report(deck, out_dir, name, formats)

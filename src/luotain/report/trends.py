@@ -17,6 +17,7 @@ from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import AnalysisResult, Change, QuestionResult, ScoreChange
 from luotain.errors import InvalidInput
 from luotain.present.answers import answer_labels
+from luotain.present.figures import shown
 from luotain.present.numbers import number, percent, round_half_up
 from luotain.questionnaire import (
     QuestionBase,
@@ -303,9 +304,13 @@ def _n_note(figures: Sequence[TrendFigure], waves: Sequence[WaveFigures]) -> str
     for i, wave in enumerate(waves):
         ns = [n for f in figures if (n := f.ns[i]) is not None]
         if ns:
-            shown = str(min(ns)) if min(ns) == max(ns) else f"{min(ns)}–{max(ns)}"
-            parts.append(f"{shown} ({wave.label})")
+            ns_text = str(min(ns)) if min(ns) == max(ns) else f"{min(ns)}–{max(ns)}"
+            parts.append(f"{ns_text} ({wave.label})")
     return "n = " + ", ".join(parts)
+
+
+def _shown(value: float | None, digits: int) -> float | None:
+    return None if value is None else shown(value, digits)
 
 
 def trend_slide(
@@ -319,7 +324,9 @@ def trend_slide(
     figures = trend_figures(questionnaire, slide.question, slide.items, waves, current, lang)
     words = WORDS[lang]
     unit = figures[0].unit
-    values = tuple(tuple(f.values[i] for f in figures) for i in range(len(waves)))
+    digits = 1 if unit == "mean" else 0
+    # As shown (luotain.present.figures): the chart draws and labels the values its sentences say.
+    values = tuple(tuple(_shown(f.values[i], digits) for f in figures) for i in range(len(waves)))
     known = [v for row in values for v in row if v is not None]
     low, high = 0.0, 100.0
     if unit == "nps" and min(known, default=0.0) < 0:
@@ -339,7 +346,7 @@ def trend_slide(
         waves=tuple(w.label for w in waves),
         values=values,
         unit="%" if unit == "%" else "",
-        digits=1 if unit == "mean" else 0,
+        digits=digits,
         minimum=low,
         maximum=high,
         missing=words["missing"],

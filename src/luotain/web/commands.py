@@ -108,15 +108,15 @@ def wave_frame(slug: str, other: str) -> tuple[str, Any]:
     return wave.wave or wave.slug, ResponseFrame.from_records(wave.questionnaire, response_records(wave))
 
 
-def write_report(
-    slug: str, out_dir: Path, formats: tuple[str, ...] = ("html", "pdf", "pptx", "table"), lang: str = "fi"
-) -> list[Path]:
-    """The survey's report in each format: the deck (html, pdf, pptx) and the table report (table); with the
+def write_report(slug: str, out_dir: Path, formats: tuple[str, ...] = (), lang: str = "fi") -> list[Path]:
+    """The survey's report in each format (``luotain.report.formats``; all of them unless named), with the
     earlier waves of its family for the trend slides."""
+    from luotain.report.formats import REPORT_FORMATS
     from luotain.report.make import write_all
     from luotain.web.audit.services import Action, record
     from luotain.web.backoffice.jobs import report_inputs
 
+    formats = formats or tuple(REPORT_FORMATS)
     survey = get_survey(slug)
     inputs = report_inputs(survey)
     records = inputs.pop("records")

@@ -1,4 +1,5 @@
-"""Renderers of the report's document model, registered by format name."""
+"""Renderers of the report's document model, registered by format name (the names of
+``luotain.report.formats``: a test checks that each format has its renderer)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def _pptx() -> Renderer:
     from .pptx import render_pptx
 
     return render_pptx
+
+
+@register("table")
+def _table() -> Renderer:
+    from .table import render_table
+
+    return render_table
 
 
 def render(deck: Deck, fmt: str) -> bytes:

@@ -20,6 +20,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
+from luotain.present.figures import SEGMENT_LABEL_MIN
 from luotain.report.document import Brand, Chart, Deck, Slide, TrendChart
 
 from .svg import wave_colours
@@ -141,7 +142,7 @@ def _chart(slide, chart: Chart, brand: Brand, top, height) -> None:
     data = _ChartData(number_format='0" %"')
     data.categories = list(chart.categories)
     for series in chart.series:
-        data.add_series(series.name, [round(v, 1) for v in series.values])
+        data.add_series(series.name, list(series.values))  # as shown: rounded once (luotain.present)
     kind = XL_CHART_TYPE.BAR_STACKED_100 if chart.kind == "stacked" else XL_CHART_TYPE.BAR_CLUSTERED
     frame = slide.shapes.add_chart(kind, MARGIN, top, WIDTH - 2 * MARGIN, height, data)
     frame.name = "Kaavio"
@@ -191,7 +192,7 @@ def _trend_chart(slide, chart: TrendChart, brand: Brand, top, height) -> None:
     data = _ChartData(number_format=number_format)
     data.categories = list(chart.categories)
     for wave, values in zip(chart.waves, chart.values, strict=True):
-        data.add_series(wave, [None if v is None else round(v, 1) for v in values])
+        data.add_series(wave, list(values))  # as shown: rounded once (luotain.present)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, WIDTH - 2 * MARGIN, height, data)
     frame.name = "Kehitys"
     frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)
@@ -224,14 +225,15 @@ def _trend_chart(slide, chart: TrendChart, brand: Brand, top, height) -> None:
 
 
 def _hide_small_labels(series, values) -> None:
-    """No label on a stacked segment under 5 %: it would not fit and would cover its neighbours.
+    """No label on a stacked segment under ``SEGMENT_LABEL_MIN`` (6 %): it would not fit and would cover
+    its neighbours.
 
     Every point gets its own label element (shown with the percent format, or deleted): viewers differ in
     how they combine point labels with the series' defaults, and this form reads the same in all of them.
     """
     for idx, value in enumerate(values):
         dlbl = series.points[idx].data_label._get_or_add_dLbl()
-        if value < 5:
+        if value < SEGMENT_LABEL_MIN:
             for child in list(dlbl):
                 if child.tag != qn("c:idx"):
                     dlbl.remove(child)

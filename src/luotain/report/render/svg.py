@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from html import escape
 
+from luotain.present.figures import SEGMENT_LABEL_MIN
 from luotain.present.numbers import number, percent
 from luotain.report.document import Brand, Chart, TrendChart
 
@@ -92,7 +93,7 @@ def chart_svg(chart: Chart, brand: Brand, lang: str, height: int = 470) -> str:
                 parts.append(
                     f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{bar_h:.1f}" fill="{colour}"/>'
                 )
-                if value >= 6:
+                if value >= SEGMENT_LABEL_MIN:
                     ink = "#ffffff" if i in (0, 5) else "#1b1b1b"
                     parts.append(
                         _text(

@@ -9,12 +9,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
 from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
 from luotain.present.answers import answer_labels
+from luotain.present.figures import rounding_note, shown, shown_shares
 from luotain.present.numbers import number, percent
 from luotain.questionnaire import (
     Matrix,
@@ -235,10 +237,21 @@ def build_blocks(questionnaire: Questionnaire, result: AnalysisResult, lang: str
                 for kind in figures.organisations
                 if kind in result.coverage
             ]
-        block.note = DASHBOARD.of(question).note()
+        block.note = " ".join(n for n in (DASHBOARD.of(question).note(), _rounding(block, figures)) if n)
         block.breakdown = _breakdown_tables(question, result, labels, lang)
         blocks.append(block)
     return blocks
+
+
+def _rounding(block: Block, figures: QuestionResult) -> str:
+    """The note under a distribution (a row of a matrix) whose shares as shown do not add up to 100."""
+    if figures.multiple:
+        return ""
+    for bars in [block.bars, *(row.bars for row in block.matrix)]:
+        note = rounding_note(shown_shares(b.percent or 0.0 for b in bars), get_language() or "fi")
+        if note:
+            return note
+    return ""
 
 
 def _changes(figures: QuestionResult, result: AnalysisResult) -> list[tuple[str, str]]:
@@ -264,7 +277,8 @@ def run(frame: ResponseFrame, filters: Mapping[str, Sequence[str]], by: str | No
 
 
 def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) -> str:
-    """The figures of the current view, one line a figure; suppressed cells are empty and marked. Compared
+    """The figures of the current view, one line a figure; suppressed cells are empty and marked. Each share
+    (or score) twice: as computed (two decimals) and as every page, deck and table shows it. Compared
     with an earlier wave, each line also has the change (percentage points, or NPS points) with its interval
     and p-value."""
     out = io.StringIO()
@@ -272,12 +286,26 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
     compared = result.comparison is not None
 
     def write(cells: list[Any], change: Change | ScoreChange | None = None) -> None:
-        if compared and len(cells) == 10:
-            cells = [*cells, *_change_cells(change)]
+        if len(cells) == 10:  # a figure: its share (or score) as computed and as shown, its interval
+            share, low, high = cells[6:9]
+            cells = [*cells[:6], _r(share), _shown(share), _r(low), _r(high), cells[9]]
+            if compared:
+                cells += _change_cells(change)
         # Text cells (question, row, option, group) neutralised for spreadsheets; the figures stay numbers.
         writer.writerow([neutralise(c) if i < 4 and isinstance(c, str) else c for i, c in enumerate(cells)])
 
-    header = ["question", "row", "option", "group", "n", "count", "percent", "ci95_low", "ci95_high"]
+    header = [
+        "question",
+        "row",
+        "option",
+        "group",
+        "n",
+        "count",
+        "percent",
+        "percent_shown",
+        "ci95_low",
+        "ci95_high",
+    ]
     changes = ["change", "change_ci95_low", "change_ci95_high", "change_p_value"] if compared else []
     writer.writerow([*header, "suppressed", *changes])
     filters = "; ".join(f"{key}={','.join(values)}" for key, values in result.filters.items())
@@ -296,9 +324,9 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                             "",
                             shares.n,
                             shares.counts.get(key),
-                            _r(shares.percent.get(key)),
-                            _r(low),
-                            _r(high),
+                            (shares.percent.get(key)),
+                            (low),
+                            (high),
                             "",
                         ],
                         (shares.change or {}).get(key),
@@ -314,9 +342,9 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                         "",
                         figures.n,
                         (figures.counts or {}).get(key),
-                        _r(figures.percent.get(key)),
-                        _r(low),
-                        _r(high),
+                        (figures.percent.get(key)),
+                        (low),
+                        (high),
                         "",
                     ],
                     (figures.change or {}).get(key),
@@ -326,7 +354,7 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
         if figures.nps is not None:
             low, high = figures.nps_ci95 or (None, None)
             write(
-                [question.id, "", "NPS", "", figures.n, "", _r(figures.nps), _r(low), _r(high), ""],
+                [question.id, "", "NPS", "", figures.n, "", (figures.nps), (low), (high), ""],
                 figures.nps_change,
             )
         breakdown = result.breakdowns
@@ -351,9 +379,9 @@ def csv_text(questionnaire: Questionnaire, result: AnalysisResult, lang: str) ->
                             f"{breakdown.by}={group}",
                             "" if cell.suppressed else cell.n,
                             "" if count is None else count,
-                            _r(share),
-                            _r(low),
-                            _r(high),
+                            (share),
+                            (low),
+                            (high),
                             "yes" if hidden else "",
                         ],
                         (cell.change or {}).get(key),
@@ -382,5 +410,9 @@ def _interval(low: float | None, high: float | None, digits: int) -> str:
     )
 
 
-def _r(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+def _r(value: float | str | None) -> str:
+    return "" if value is None or value == "" else f"{float(value):.2f}"
+
+
+def _shown(value: float | str | None) -> str:
+    return "" if value is None or value == "" else f"{shown(float(value)):.0f}"

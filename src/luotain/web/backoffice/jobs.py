@@ -20,18 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from luotain.report.make import FORMATS as DECK_FORMATS
+from luotain.report.formats import REPORT_FORMATS
 from luotain.web.audit.services import Action, Actor, record
 
 from .models import Job, ReportFile
 
-CONTENT_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "table": "text/html; charset=utf-8",
-}
-FORMATS = (*DECK_FORMATS, "table")
+FORMATS = tuple(REPORT_FORMATS)
 
 
 def request_report(survey: Any, formats: list[str], *, actor: Actor, language: str = "fi") -> Job:
@@ -198,7 +192,6 @@ def report_inputs(survey: Any) -> dict[str, Any]:
 
 
 def _report(job: Job) -> None:
-    from luotain.report.first import render_html
     from luotain.report.make import make_deck
     from luotain.report.render import render
 
@@ -207,25 +200,17 @@ def _report(job: Job) -> None:
     _step(job, 5, "analysis")
     inputs = report_inputs(survey)
     records = inputs.pop("records")
-    formats = [f for f in FORMATS if f in job.params.get("formats", [])]
-    deck = None
+    formats = [REPORT_FORMATS[f] for f in FORMATS if f in job.params.get("formats", [])]
+    lang = job.params.get("language", "fi")
+    deck = make_deck(survey.questionnaire, records, lang=lang, **inputs)
     for i, fmt in enumerate(formats):
-        _step(job, 10 + 85 * i // len(formats), fmt)
-        if fmt == "table":
-            content = render_html(survey.questionnaire, records).encode("utf-8")
-            name = f"{survey.slug}-taulukot.html"
-        else:
-            if deck is None:
-                deck = make_deck(
-                    survey.questionnaire, records, lang=job.params.get("language", "fi"), **inputs
-                )
-            content = render(deck, fmt)
-            name = f"{survey.slug}.{fmt}"
+        _step(job, 10 + 85 * i // len(formats), fmt.name)
+        content = render(deck, fmt.name)
         ReportFile.objects.create(
             job=job,
-            format=fmt,
-            filename=name,
-            content_type=CONTENT_TYPES[fmt],
+            format=fmt.name,
+            filename=fmt.filename(survey.slug, lang),
+            content_type=fmt.content_type,
             content=content,
             size=len(content),
         )

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from luotain.report.formats import REPORT_FORMATS
 from luotain.web.audit.services import Actor
 
 from .. import jobs
 from ..access import ADMIN, ANALYST, staff_view
 from ..models import Job
 from .common import page, survey_for
-
-FORMAT_NAMES = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF", "html": "HTML", "table": "HTML tables"}
 
 
 @staff_view(ADMIN, ANALYST)
@@ -37,7 +37,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Reports"),
             "jobs": job_list,
             "running": running,
-            "formats": [(f, FORMAT_NAMES[f]) for f in jobs.FORMATS],
+            "formats": [(f.name, f.label_in(get_language() or "fi")) for f in REPORT_FORMATS.values()],
             "problem": problem,
         },
         status=400 if problem else 200,
