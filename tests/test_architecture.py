@@ -8,14 +8,15 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "luotain"
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, *, with_names: bool = False) -> set[str]:
+    """The modules a file imports; ``with_names``: "from a import b" counts as a.b (b may be a module)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names} if with_names else {node.module}
     return names
 
 
@@ -27,6 +28,20 @@ def test_no_django_outside_web():
         if any(m == "django" or m.startswith("django.") for m in imported_modules(path)):
             offenders.append(str(path.relative_to(SRC)))
     assert offenders == []
+
+
+def test_the_command_line_reaches_the_web_layer_only_through_its_commands():
+    """luotain.cli is glue: its database side is luotain.web.commands, which raises luotain.errors."""
+
+    def web_imports(path: Path) -> set[str]:
+        return {m for m in imported_modules(path, with_names=True) if m.startswith("luotain.web.")}
+
+    offenders = {
+        str(path.relative_to(SRC)): sorted(web_imports(path) - {"luotain.web.commands"})
+        for path in (SRC / "cli").rglob("*.py")
+    }
+    assert {path: mods for path, mods in offenders.items() if mods} == {}
+    assert web_imports(SRC / "cli" / "base.py") == {"luotain.web.commands"}
 
 
 def test_the_check_sees_django_imports(tmp_path):

@@ -6,18 +6,18 @@ import argparse
 import json
 from pathlib import Path
 
+from luotain.errors import InvalidInput
+
 from .base import Command, CommandError, err, web
 
 
 def contacts(args: argparse.Namespace) -> int:
     db = web()
-    from luotain.web.partners.contacts import ContactImportError
-
     try:
         created, problems = db.import_contacts(Path(args.file), args.skip_invalid)
     except FileNotFoundError:
         raise CommandError(f"error: no such file: {args.file}") from None
-    except (ContactImportError, UnicodeDecodeError, ValueError) as exc:
+    except (InvalidInput, UnicodeDecodeError, ValueError) as exc:
         raise CommandError(f"{args.file}: nothing was imported:\n{exc}") from None
     print(f"Imported {created} contacts.")
     if problems:
@@ -28,27 +28,13 @@ def contacts(args: argparse.Namespace) -> int:
 
 
 def invite(args: argparse.Namespace) -> int:
-    db = web()  # sets Django up: import the web layer only after this
-    from luotain.web.collect.services import SurveyNotOpen
-
-    try:
-        result = db.invite(args.survey, args.district, args.base_url)
-    except SurveyNotOpen as exc:
-        raise CommandError(
-            f"error: the survey is {exc.state.replace('_', ' ')}: invitations go out only while it is open"
-        ) from None
+    result = web().invite(args.survey, args.district, args.base_url)
     print(f"Invitations sent: {result.sent}, failed: {result.failed}, already invited: {result.skipped}.")
     return 0 if not result.failed else 1
 
 
 def remind(args: argparse.Namespace) -> int:
-    db = web()
-    from luotain.web.collect.services import SurveyNotOpen
-
-    try:
-        result = db.remind(args.survey, args.max, args.days, args.base_url)
-    except SurveyNotOpen as exc:
-        raise CommandError(f"error: the survey is {exc.state.replace('_', ' ')}") from None
+    result = web().remind(args.survey, args.max, args.days, args.base_url)
     print(f"Reminders sent: {result.sent}, failed: {result.failed}, too soon: {result.skipped}.")
     return 0 if not result.failed else 1
 

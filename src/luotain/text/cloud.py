@@ -15,11 +15,14 @@ def word_counts(texts: Iterable[str], lang: str = "fi", *, minimum: int = 1) -> 
     morph = analyzer(lang)
     stop = STOP_WORDS.get(lang, frozenset())
     counts: Counter[str] = Counter()
+    forms_of: dict[str, list[str]] = {}  # an answer given word for word by several is analysed once
     for text in texts:
         if not text or not text.strip():
             continue
-        forms = {morph.base_forms(m.group())[0] for m in words(text)}
-        counts.update(f for f in forms if len(f) > 2 and f not in stop)
+        if text not in forms_of:
+            forms = {morph.base_forms(m.group())[0] for m in words(text)}
+            forms_of[text] = [f for f in forms if len(f) > 2 and f not in stop]
+        counts.update(forms_of[text])
     return Counter({w: n for w, n in counts.items() if n >= minimum})
 
 

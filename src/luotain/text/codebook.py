@@ -61,14 +61,18 @@ def base_forms(text: str, morph: Analyzer) -> set[str]:
 def code_answers(
     codebook: Codebook, answers: Mapping[str, str], morph: Analyzer | None = None
 ) -> dict[str, list[str]]:
-    """Response id -> the codes whose keywords the answer contains (empty answers are not answers)."""
+    """Response id -> the codes whose keywords the answer contains (empty answers are not answers). An
+    answer given word for word by several respondents ("Ei", "En osaa sanoa") is analysed once."""
     morph = morph or analyzer(codebook.language)
     coded: dict[str, list[str]] = {}
+    codes_of: dict[str, list[str]] = {}
     for response_id, text in answers.items():
         if not text or not text.strip():
             continue
-        forms = base_forms(text, morph)
-        coded[response_id] = [c.id for c in codebook.codes if any(_matches(k, forms) for k in c.keywords)]
+        if text not in codes_of:
+            forms = base_forms(text, morph)
+            codes_of[text] = [c.id for c in codebook.codes if any(_matches(k, forms) for k in c.keywords)]
+        coded[response_id] = list(codes_of[text])
     return coded
 
 

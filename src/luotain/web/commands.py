@@ -4,10 +4,12 @@ through these, after ``setup()``. They raise ``luotain.errors.LuotainError`` for
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from luotain.errors import InvalidInput, NotFound
+from luotain.errors import InvalidInput, NotAllowedNow, NotFound
 from luotain.web.server import exec_serve, run_worker, serve
 from luotain.web.startup import migrate, setup
 
@@ -139,19 +141,32 @@ def invite(slug: str, district_slug: str, base_url: str | None) -> Any:
     if district is None:
         slugs = ", ".join(District.objects.values_list("slug", flat=True))
         raise NotFound(f"error: no district '{district_slug}' (districts: {slugs})")
-    return run(get_survey(slug), district, actor=_actor("invite"), base_url=base_url)
+    with _not_open("invitations go out only while it is open"):
+        return run(get_survey(slug), district, actor=_actor("invite"), base_url=base_url)
 
 
 def remind(slug: str, max_reminders: int, min_days: int, base_url: str | None) -> Any:
     from luotain.web.distribution.services import remind as run
 
-    return run(
-        get_survey(slug),
-        actor=_actor("remind"),
-        max_reminders=max_reminders,
-        min_days=min_days,
-        base_url=base_url,
-    )
+    with _not_open("reminders go out only while it is open"):
+        return run(
+            get_survey(slug),
+            actor=_actor("remind"),
+            max_reminders=max_reminders,
+            min_days=min_days,
+            base_url=base_url,
+        )
+
+
+@contextmanager
+def _not_open(why: str) -> Iterator[None]:
+    """A survey that is not open, worded for the command line."""
+    from luotain.web.collect.services import SurveyNotOpen
+
+    try:
+        yield
+    except SurveyNotOpen as exc:
+        raise NotAllowedNow(f"error: the survey is {exc.state.replace('_', ' ')}: {why}") from None
 
 
 def close(slug: str) -> int:
