@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luotain.analysis import AnalysisError, ResponseFrame, ResponseTableError, analyse
-from luotain.analysis.disclosure import suppress_cells, suppress_groups
+from luotain.analysis.disclosure import isolates, publication
 from luotain.mll.demo_2024 import generate
 from luotain.questionnaire import builtin_template_path
 from luotain.responses import ResponseRecord, to_csv_text
@@ -199,18 +200,60 @@ def test_rankings_of_the_seed_report(mll):
 # --- disclosure control -------------------------------------------------------------------------------
 
 
-def test_a_lone_small_group_takes_another_with_it():
-    assert suppress_groups(np.array([3, 40, 12]), 5).tolist() == [True, False, True]
-    assert suppress_groups(np.array([3, 4, 12]), 5).tolist() == [True, True, False]
-    assert suppress_groups(np.array([30, 40]), 5).tolist() == [False, False]
+def test_a_small_group_is_not_published_nor_left_as_a_remainder():
+    values = ["a"] * 40 + ["b"] * 12 + ["c"] * 3
+    family = publication({"g": values}, 5)
+    # b (12) would leave c (3) as everyone minus a minus b: b stays unpublished with c.
+    assert family.published == (("", ""), ("g", "a"))
+    assert family.withheld == (("g", "b"), ("g", "c"))
+    members = np.array(values)
+    assert family.allows((members == "b") | (members == "c"))  # together: everyone but a, 15
+    assert not family.allows(members == "b") and not family.allows(members == "c")
+    assert publication({"g": ["a"] * 30 + ["b"] * 40}, 5).withheld == ()
 
 
-def test_complementary_cell_suppression():
-    counts = np.array([[20, 3, 10], [15, 12, 9]])
-    hidden = suppress_cells(counts, np.array([False, False]), 5)
-    # 3 is below k; its row then hides the next smallest (10), and its column the next smallest (12); the
-    # second row then has one hidden cell, so its smallest other (9) goes too.
-    assert hidden.tolist() == [[False, True, True], [False, True, True]]
+def test_two_variables_that_would_isolate_a_group_across_them():
+    # District d1 has only municipalities (5); d2 has 2 municipalities and 10 counties. Everyone, d2 and
+    # "municipalities" together would give d2's two municipalities: d2 + municipalities − everyone.
+    district = ["d1"] * 5 + ["d2"] * 12
+    kind = ["kunta"] * 5 + ["kunta"] * 2 + ["hva"] * 10
+    family = publication({"district": district, "kind": kind}, 5)
+    assert ("district", "d2") in family.published
+    assert ("kind", "kunta") in family.withheld and ("kind", "hva") in family.withheld
+    # Each alone is fine, once the other is not published.
+    assert publication({"kind": kind, "district": district}, 5).withheld == (
+        ("district", "d2"),
+        ("district", "d1"),
+    )
+
+
+def _brute_force_support(basis: np.ndarray, sizes: np.ndarray) -> int:
+    """The smallest support of a combination of the rows with small integer coefficients (−2…2), by brute
+    force: an independent check of ``isolates`` on small cases."""
+    best = int(sizes.sum())
+    for coefficients in itertools.product(range(-2, 3), repeat=len(basis)):
+        x = np.array(coefficients) @ basis
+        if np.any(np.abs(x) > 1e-9):
+            best = min(best, int(sizes[np.abs(x) > 1e-9].sum()))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), st.sampled_from("pq")), min_size=1
+    ),
+    k=st.integers(2, 5),
+)
+def test_no_combination_of_published_groups_singles_out_fewer_than_k(rows, k):
+    variables = {name: [r[i] for r in rows] for i, name in enumerate(("district", "kind", "role"))}
+    family = publication(variables, k)
+    if len(family.basis) <= 6:
+        assert len(family.basis) == 0 or _brute_force_support(family.basis, family.sizes) >= k
+    assert not isolates(family.basis, family.sizes, k) or len(family.basis) == 0
+    for key, value in family.withheld:  # each withheld group would have let something through, or is small
+        members = np.array(variables[key]) == value
+        assert not family.allows(members)
 
 
 def check_published(breakdown, k):
@@ -219,19 +262,13 @@ def check_published(breakdown, k):
         for cells in tables:
             for cell in cells.values():
                 if cell.suppressed:
-                    assert cell.n is None
+                    assert cell.n is None and cell.counts is None
                     continue
-                assert cell.n >= k, qid
-                for count in cell.counts.values():
-                    assert count is None or count >= k, qid
-            # No option column has exactly one hidden cell among published groups ...
-            published = [c for c in cells.values() if not c.suppressed]
-            if published:
-                for option in published[0].counts:
-                    hidden = sum(c.counts[option] is None for c in published) + sum(
-                        c.suppressed for c in cells.values()
-                    )
-                    assert hidden != 1 or len(cells) == 1, (qid, option)
+                # A shown group is shown whole: every count, nothing hidden beside its n.
+                assert not cell.n or all(c is not None for c in (cell.counts or {}).values()), qid
+    shown = [g for g in breakdown.groups if not g.suppressed]
+    for g in shown:
+        assert g.n == 0 or g.n >= k
 
 
 answers = st.fixed_dictionaries(
@@ -264,7 +301,7 @@ def test_properties(small, rows, k):
         if q.n:
             assert sum(q.percent.values()) == pytest.approx(100.0)
         assert q.n + q.skipped == len(rows)
-    # No published cell is below k, and no lone hidden cell can be worked out.
+    # A shown group has k respondents or none, and is shown whole.
     check_published(overall.breakdowns, k)
     # A filter then the overall figure equals the breakdown's cell, wherever that cell is published.
     for group in ("hyvinvointialue", "kunta"):
@@ -280,13 +317,13 @@ def test_properties(small, rows, k):
                     )
 
 
-def test_multiple_choice_hides_small_complements(small):
+def test_a_shown_group_is_shown_whole(small):
     rows = [{"org_type": "kunta", "forms": ["x"]}] * 9 + [{"org_type": "kunta", "forms": ["y"]}]
     rows += [{"org_type": "hyvinvointialue", "forms": ["x", "y"]}] * 10
     result = analyse(frame_of(small, rows), by="org_type", k=5)
     kunta = result.breakdowns.questions["forms"].groups["kunta"]
-    # 9 of 10 chose x: publishing it would reveal the one who did not.
-    assert kunta.counts["x"] is None and kunta.counts["y"] is None
+    # A group of 10 is published; which one of them did not choose x is not.
+    assert kunta.counts == {"x": 9, "y": 1, "muu": 0}
 
 
 def test_frame_from_polars_strings_checks_cells(mll):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from luotain.mll.demo_2024 import generate
 from luotain.text.codebook import builtin_codebook
@@ -205,7 +207,7 @@ def test_upload_a_questionnaire_with_problems_then_a_good_one(client, world, sma
 
 
 def test_dashboard_filters_breakdown_suppression_and_csv(client, world):
-    signed_in(client, COORD)
+    signed_in(client, ANALYST)
     url = reverse("backoffice:results", args=["mll-2024"])
     html = client.get(url).content.decode()
     assert "80 vastausta" in html
@@ -220,7 +222,7 @@ def test_dashboard_filters_breakdown_suppression_and_csv(client, world):
     r = client.get(url, {"district": "kainuu"})
     kainuu = Response.objects.filter(district__slug="kainuu").count()
     assert kainuu < 5
-    assert "mitään ei näytetä" in r.content.decode()
+    assert "Mitään ei näytetä" in r.content.decode() and f"{kainuu} vastaus" not in r.content.decode()
     # The CSV is the view: filtered figures, suppressed cells marked.
     body = client.get(url, {"org_type": "kunta", "by": "role", "format": "csv"}).content.decode()
     rows = list(csv.reader(io.StringIO(body)))
@@ -228,8 +230,29 @@ def test_dashboard_filters_breakdown_suppression_and_csv(client, world):
     org_type = [r for r in rows[1:] if r and r[0] == "org_type" and r[3] == ""]
     assert {r[2]: r[5] for r in org_type} == {"hyvinvointialue": "0", "kunta": str(n_kunta)}
     suppressed = rows[0].index("suppressed")
-    assert any(r[suppressed] == "yes" for r in rows[1:] if len(r) > suppressed)
+    assert rows[0][suppressed] == "suppressed"
     assert "filters: org_type=kunta" in body
+    # Municipalities by role: the groups that everyone-but-them would give away are not shown.
+    hidden = {r[3] for r in rows[1:] if len(r) > suppressed and r[suppressed] == "yes"}
+    assert hidden and all(g.startswith("role=") for g in hidden)
+
+
+def test_a_coordinator_sees_results_once_the_survey_has_closed(client, world):
+    signed_in(client, COORD)
+    url = reverse("backoffice:results", args=["mll-2024"])
+    html = client.get(url).content.decode()
+    assert "kun kysely on suljettu" in html and "80 vastausta" not in html
+    assert "80" not in client.get(url, {"format": "csv"}).content.decode()
+    survey = world["survey"]
+    survey.closes_at = timezone.now() - timedelta(days=1)
+    survey.save()
+    html = client.get(url).content.decode()
+    assert "80 vastausta" in html
+    # Her own district, not another's; no breakdown by district.
+    assert "Uudenmaan piiri" in html and "Lapin piiri" not in html
+    assert 'value="district"' not in html
+    html = client.get(url, {"district": "lappi"}).content.decode()
+    assert "oman piirisi" in html and "80 vastausta" not in html
 
 
 def test_dashboard_reflects_a_new_answer_on_reload(client, world):

@@ -70,8 +70,8 @@ def test_the_demo_serves_its_results_after_making_its_reports(tmp_path):
         assert "Muutos kyselystä 2024, prosenttiyksikköä" in staff.get(pages[1])[1]
 
         respondent = Browser(base, timeout=15)
-        _, start, _ = respondent.get("/s/mll-2024/")
-        status, first = respondent.post("/s/mll-2024/", {}, start)
+        _, start, _ = respondent.get("/s/mll-2025/")  # the open wave; 2024 has closed
+        status, first = respondent.post("/s/mll-2025/", {}, start)
         assert status == 302 and first.endswith("/1/")
         path = first.removeprefix(base)
         _, html, _ = respondent.get(path)

@@ -84,9 +84,12 @@ def test_numbers_in_sentences_equal_the_charts(demo):
     _, _, deck, result = demo
     status = slide_titled(deck, "Yhteistyön tilannekuva")
     share = result.questions["cooperation_status"].percent["vakiintunut"]
+    # 59 % of 80, 95 % interval 48–69: not "yli puolet", which the interval does not clear.
+    low, _high = result.questions["cooperation_status"].ci95["vakiintunut"]
+    assert low < 50
     assert (
         status.bullets[0]
-        == f"Yli puolet ({percent(share)}) vastaajista kokee yhteistyön olevan vakiintunutta"
+        == f"Noin puolet ({percent(share)}) vastaajista kokee yhteistyön olevan vakiintunutta"
     )
     assert percent(share) == "59\u00a0%"
     toteutus = slide_titled(deck, "Kyselyn toteutus")
@@ -128,10 +131,14 @@ def test_a_quote_from_a_small_group_is_attributed_coarsely_or_left_out(mll):
     sizes = {("kunta", "asiantuntija"): 20, ("kunta", "johto"): 2, ("hyvinvointialue", "johto"): 3}
     deck = build_deck(spec, mll, result, quotes=candidates, group_sizes=sizes)
     quotes = next(s for s in deck.slides if s.kind == "quotes" and s.quotes).quotes
+    # "Kunnan edustaja" would name the municipal leaders only (2): the quote is left out.
     assert [(q.text, q.attribution) for q in quotes] == [
         ("Iso ryhmä, kiitos [nimi] ([puhelin]).", "Kunnan asiantuntija/koordinaattori"),
-        ("Pieni ryhmä.", "Kunnan edustaja"),
     ]
+    # With 3 more municipal respondents of small role groups, "Kunnan edustaja" is 5 people: shown.
+    deck = build_deck(spec, mll, result, quotes=candidates, group_sizes={**sizes, ("kunta", "muu"): 3})
+    quotes = next(s for s in deck.slides if s.kind == "quotes" and s.quotes).quotes
+    assert ("Pieni ryhmä.", "Kunnan edustaja") in [(q.text, q.attribution) for q in quotes]
 
 
 def test_pptx_has_native_charts_with_alt_text_equal_to_the_analysis(outputs, demo):

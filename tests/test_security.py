@@ -1005,6 +1005,7 @@ def test_every_staff_action_writes_an_event(staff, small, mailoutbox):
     admin.post(reverse("backoffice:window", args=["uusi"]), {"opens_at": "2030-01-01T10:00", "closes_at": ""})
     admin.post(reverse("backoffice:open", args=["pieni"]))
     analyst.get(reverse("backoffice:results", args=["pieni"]) + "?format=csv&org_type=kunta&by=role")
+    analyst.get(reverse("backoffice:results", args=["pieni"]) + "?district=uusimaa")
     analyst.post(reverse("backoffice:reports", args=["pieni"]), {"format": "table"})
     from luotain.web.backoffice.models import ReportFile
 
@@ -1025,8 +1026,11 @@ def test_every_staff_action_writes_an_event(staff, small, mailoutbox):
     assert got[("results_downloaded", "analyytikko", "pieni")] == {
         "filters": {"org_type": ["kunta"]},
         "by": "role",
+        "compare": "",
         "shown": True,
     }
+    # A look at the page is recorded too, with what it asked for.
+    assert got[("results_viewed", "analyytikko", "pieni")]["filters"] == {"district": ["uusimaa"]}
     assert got[("report_requested", "analyytikko", "pieni")] == {"formats": ["table"]}
     assert got[("report_downloaded", "analyytikko", "pieni")]["format"] == "table"
     changes = [

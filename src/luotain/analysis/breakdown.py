@@ -23,12 +23,11 @@ from luotain.questionnaire import (
 )
 from luotain.questionnaire.layers import TypeLayer
 
-from . import disclosure
 from .codes import Coded, CodedColumns, Multi
 from .frame import ResponseFrame
 from .kinds import ANALYSES, scale_figures
 from .results import Breakdown, Group, GroupCell, QuestionBreakdown, Test
-from .stats import independence_test, wilson
+from .stats import independence_test, shown_p, wilson
 
 DISTRICT = "district"
 
@@ -92,15 +91,10 @@ def _cells(
     labels: Sequence[str],
     group_ids: Sequence[str],
     group_hidden: np.ndarray,
-    k: int,
-    *,
-    partition: bool = True,
 ) -> dict[str, GroupCell]:
-    # A group may be large enough overall and still have fewer than k answers to this question or row.
-    group_hidden = disclosure.suppress_groups(sizes, k, already=group_hidden)
-    hidden = disclosure.suppress_cells(
-        table, group_hidden, k, rows_are_partitions=partition, group_sizes=sizes
-    )
+    """Each group's counts, shares and intervals; a hidden group has none. A shown group is shown whole:
+    disclosure control decides which groups may be shown (``analysis.disclosure``), and hiding some of a
+    shown group's cells would protect nothing while its n, mean and NPS stood beside them."""
     cells: dict[str, GroupCell] = {}
     for g, gid in enumerate(group_ids):
         n = int(sizes[g])
@@ -111,7 +105,7 @@ def _cells(
         percent: dict[str, float | None] = {}
         ci95: dict[str, tuple[float, float] | None] = {}
         for j, label in enumerate(labels):
-            if hidden[g, j] or n == 0:
+            if n == 0:
                 counts[label] = percent[label] = ci95[label] = None
             else:
                 x = int(table[g, j])
@@ -124,7 +118,9 @@ def _test_of(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
     result = independence_test(table[~group_hidden])
     if result is None:
         return None
-    return Test(method=result.method, statistic=result.statistic, df=result.df, p_value=result.p_value)
+    return Test(
+        method=result.method, statistic=result.statistic, df=result.df, p_value=shown_p(result.p_value)
+    )
 
 
 NO_TEST = "no test: fewer than two groups or options with answers above the disclosure threshold"
@@ -162,7 +158,7 @@ def _matrix_breakdown(
     for row in question.rows:
         coded = columns.coded(question.row_column(row.id), labels)
         table = _crosstab(groups, coded.codes, coded.size)
-        rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden, k)
+        rows[row.id] = _cells(table, table.sum(axis=1), labels, group_ids, group_hidden)
         row_tests[row.id] = test_of(table, group_hidden)
     return QuestionBreakdown(rows=rows, tests=row_tests if tests else None)
 
@@ -181,7 +177,7 @@ def _multi_breakdown(
     multi = columns.multi(question.id, question.option_ids())
     table = _multi_crosstab(multi, groups)
     sizes = np.bincount(groups.codes[multi.answered], minlength=groups.size + 1)[: groups.size]
-    cells = _cells(table, sizes, multi.labels, group_ids, group_hidden, k, partition=False)
+    cells = _cells(table, sizes, multi.labels, group_ids, group_hidden)
     option_tests = {
         label: test_of(np.stack([table[:, j], sizes - table[:, j]], axis=1), group_hidden)
         for j, label in enumerate(multi.labels)
@@ -205,11 +201,11 @@ def _coded_breakdown(
     assert analysis.codes is not None
     coded = analysis.codes(question, columns)
     table = _crosstab(groups, coded.codes, coded.size)
-    cells = _cells(table, table.sum(axis=1), coded.labels, group_ids, group_hidden, k)
+    cells = _cells(table, table.sum(axis=1), coded.labels, group_ids, group_hidden)
     if analysis.scale is not None:
         for g, gid in enumerate(group_ids):
             n = cells[gid].n
-            if n is None or n < k:
+            if n is None or n == 0:
                 continue
             figures = scale_figures(question, table[g])
             extra = {"mean": figures["mean"]}
@@ -239,12 +235,20 @@ def _no_test(table: np.ndarray, group_hidden: np.ndarray) -> Test | None:
     return None
 
 
-def breakdown(frame: ResponseFrame, columns: CodedColumns, by: str, k: int, tests: bool = True) -> Breakdown:
-    """Every question's figures per group; ``tests``: with a test of independence per table."""
+def breakdown(
+    frame: ResponseFrame,
+    columns: CodedColumns,
+    by: str,
+    k: int,
+    publishable: Callable[[np.ndarray], bool],
+    tests: bool = True,
+) -> Breakdown:
+    """Every question's figures per group; a group is shown when ``publishable`` (given its rows of the
+    view) says so. ``tests``: with a test of independence per table, over the shown groups only."""
     groups, labels = _groups(frame, columns, by)
     group_ids = groups.labels
     sizes = groups.counts()
-    group_hidden = disclosure.suppress_groups(sizes, k)
+    group_hidden = np.array([not publishable(groups.codes == g) for g in range(len(group_ids))], dtype=bool)
     questions: dict[str, QuestionBreakdown] = {}
     for question in frame.questionnaire.questions():
         if question.id == by:

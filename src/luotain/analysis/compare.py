@@ -39,6 +39,7 @@ from .results import (
     ScoreChange,
     Shares,
 )
+from .stats import shown_p
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _shift(d: Difference) -> dict[str, object]:
     return {
         "before": d.before,
         "ci95": d.ci95,
-        "p_value": d.p_value,
+        "p_value": shown_p(d.p_value),
         "test": d.test,
         "significant": d.significant,
         "n_before": d.n_before,

@@ -7,8 +7,10 @@
   promoter/detractor multinomial, var = (p_P + p_D − (p_P − p_D)²) / n, the difference's variance their sum;
 - a mean: Welch's t interval and test (unequal variances, Welch–Satterthwaite degrees of freedom).
 
-A change is ``significant`` when its 95 % interval leaves out 0; otherwise it is within the noise. Figures are
-in percent (shares), NPS points or the scale's units; the p-value is two-sided.
+A change is ``significant`` when its test gives p < 0.05 and its 95 % interval leaves out 0, so that the star
+beside it never disagrees with the p-value shown with it (the interval and the test are different methods and
+can differ at the border); otherwise it is within the noise. Figures are in percent (shares), NPS points or
+the scale's units; the p-value is two-sided.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ class Difference:
 
     @property
     def significant(self) -> bool:
-        """The 95 % interval leaves out 0: the change is more than random variation."""
+        """The test gives p < 0.05 and the 95 % interval leaves out 0: more than random variation."""
         low, high = self.ci95
-        return low > 0 or high < 0
+        return self.p_value < 0.05 and (low > 0 or high < 0)
 
 
 def proportion_difference(x_before: int, n_before: int, x_now: int, n_now: int) -> Difference:

@@ -7,8 +7,11 @@ million responses costs a few milliseconds; a breakdown is one more bincount ove
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import polars as pl
 
 from luotain.questionnaire import (
@@ -20,6 +23,7 @@ from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_them
 
 from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
 from .codes import CodedColumns, coded_columns
+from .disclosure import Coded, Publication, coded, publication
 from .frame import ResponseFrame
 from .kinds import ANALYSES
 from .results import (
@@ -76,23 +80,72 @@ def question_result(question: QuestionBase, frame: ResponseFrame) -> QuestionRes
 # ----------------------------------------------------------------------------------------------- groups
 
 
-def apply_filters(frame: ResponseFrame, filters: Mapping[str, Sequence[str]]) -> pl.DataFrame:
-    """The rows of the frame that match every filter (key: a single choice question or 'district')."""
+def background_questions(questionnaire: Questionnaire) -> list[QuestionBase]:
+    """The questions that say who a respondent is (the single choice ones of the first section): with the
+    MLL district, what the results can be filtered and broken down by, and what disclosure control
+    protects groups of."""
+    first = questionnaire.sections[0].questions if questionnaire.sections else []
+    return [q for q in first if ANALYSES.of(q).groups]
+
+
+def _background(frame: ResponseFrame) -> dict[str, Coded]:
+    variables = {q.id: coded(frame.df[q.id]) for q in background_questions(frame.questionnaire)}
+    if any(ANALYSES.of(q).organisation for q in frame.questionnaire.questions()):
+        variables[DISTRICT] = coded(district_column(frame, frame.df))
+    return variables
+
+
+_PUBLICATIONS: OrderedDict[tuple[int, str], Publication] = OrderedDict()
+
+
+def publication_of(frame: ResponseFrame, k: int | None = None) -> Publication:
+    """The groups of the frame's respondents whose figures may be published (``analysis.disclosure``),
+    kept for the last few frames asked about: the same answers give the same family."""
+    k = k if k is not None else frame.questionnaire.disclosure_threshold
+    variables = _background(frame)
+    digest = hashlib.sha256()
+    for name, (values, labels) in variables.items():
+        digest.update(f"{name}\x1e{chr(31).join(labels)}\x1e".encode())
+        digest.update(values.tobytes())
+    key = (k, digest.hexdigest())
+    if key not in _PUBLICATIONS:
+        _PUBLICATIONS[key] = publication(variables, k)
+        while len(_PUBLICATIONS) > 16:
+            _PUBLICATIONS.popitem(last=False)
+    _PUBLICATIONS.move_to_end(key)
+    return _PUBLICATIONS[key]
+
+
+def filter_mask(frame: ResponseFrame, filters: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Which rows of the frame match every filter (key: a single choice question or 'district')."""
     df = frame.df
+    mask = pl.Series([True] * df.height) if df.height else pl.Series([], dtype=pl.Boolean)
     for key, values in filters.items():
         if key == DISTRICT:
             slugs = {d.slug for d in frame.registry.districts}
             unknown = [v for v in values if v not in slugs]
             if unknown:
                 raise AnalysisError(f"cannot filter by district={','.join(unknown)}: no such district")
-            df = df.filter(district_column(frame, df).cast(pl.String).is_in(list(values)).fill_null(False))
-            continue
-        question = single_choice(frame, key, "filter by")
-        unknown = [v for v in values if v not in question.option_ids()]
-        if unknown:
-            raise AnalysisError(f"cannot filter by {key}={','.join(unknown)}: not an option of '{key}'")
-        df = df.filter(pl.col(key).cast(pl.String).is_in(list(values)).fill_null(False))
-    return df
+            column = district_column(frame, df).cast(pl.String)
+        else:
+            question = single_choice(frame, key, "filter by")
+            unknown = [v for v in values if v not in question.option_ids()]
+            if unknown:
+                raise AnalysisError(f"cannot filter by {key}={','.join(unknown)}: not an option of '{key}'")
+            column = df[key].cast(pl.String)
+        mask = mask & column.is_in(list(values)).fill_null(False)
+    return mask.to_numpy().astype(bool)
+
+
+def apply_filters(
+    frame: ResponseFrame, filters: Mapping[str, Sequence[str]], k: int | None = None
+) -> pl.DataFrame:
+    """The rows of the frame that match every filter; none when they are not a group whose figures may be
+    published (k: the disclosure threshold, the questionnaire's by default)."""
+    mask = filter_mask(frame, filters)
+    if not publication_of(frame, k).allows(mask):
+        mask[:] = False
+    return frame.df.filter(pl.Series(mask))
 
 
 # -------------------------------------------------------------------------------------- derived figures
@@ -137,7 +190,20 @@ def analyse(
     questionnaire = frame.questionnaire
     filters = {key: list(values) for key, values in (filters or {}).items()}
     k = k if k is not None else questionnaire.disclosure_threshold
-    df = apply_filters(frame, filters) if filters else frame.df
+    withheld = False
+    view = filter_mask(frame, filters) if filters else np.ones(frame.n, dtype=bool)
+    family = publication_of(frame, k) if filters or by else None
+    if family is not None and filters and not family.allows(view):
+        withheld, view = True, np.zeros(frame.n, dtype=bool)
+    df = frame.df.filter(pl.Series(view)) if filters else frame.df
+    rows = np.flatnonzero(view)
+
+    def publishable(members: np.ndarray) -> bool:
+        """Whether a group of the view's rows may have its figures shown."""
+        whole = np.zeros(frame.n, dtype=bool)
+        whole[rows[members]] = True
+        return family is None or family.allows(whole)
+
     columns = coded_columns(frame, df)
     results = columns.overall(lambda: _overall(questionnaire, columns))
     organisations: dict[str, int] = dict.fromkeys(ORGANISATION_KINDS, 0)
@@ -154,7 +220,7 @@ def analyse(
         organisations=organisations,
         coverage={kind: Coverage(answered=organisations[kind], total=totals[kind]) for kind in organisations},
         rankings=rankings(questionnaire, results),
-        breakdowns=breakdown(frame, columns, by, k, tests) if by else None,
+        breakdowns=breakdown(frame, columns, by, k, publishable, tests) if by else None,
         themes={
             cb.question: _themes(cb, df, (coded or {}).get(cb.question))
             for cb in codebooks
@@ -162,4 +228,5 @@ def analyse(
         }
         or None,
         skipped_cells=frame.report.skipped_cells,
+        withheld=withheld or None,
     )

@@ -163,7 +163,10 @@ def _number(question: Number, columns: CodedColumns, total: int) -> QuestionResu
     n = len(values)
     if n == 0:
         return QuestionResult(type=question.type_name, n=0, skipped=total)
-    mean, interval = mean_ci(float(values.sum()), float((values**2).sum()), n)
+    bounds = None
+    if question.minimum is not None and question.maximum is not None:
+        bounds = (float(question.minimum), float(question.maximum))
+    mean, interval = mean_ci(float(values.sum()), float((values**2).sum()), n, bounds)
     return QuestionResult(
         type=question.type_name,
         n=n,
@@ -236,7 +239,8 @@ def scale_figures(question: QuestionBase, counts: np.ndarray) -> dict[str, objec
     if n == 0:
         return {}
     values = point_values(question)
-    mean, interval = mean_ci(float((counts * values).sum()), float((counts * values**2).sum()), n)
+    scale = (float(values.min()), float(values.max()))
+    mean, interval = mean_ci(float((counts * values).sum()), float((counts * values**2).sum()), n, scale)
     fields: dict[str, object] = {"mean": mean, "mean_ci95": interval, "median": median(counts, values)}
     headline = ANALYSES.of(question).headline
     if headline == "agree":

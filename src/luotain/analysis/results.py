@@ -177,3 +177,5 @@ class AnalysisResult(_Result):
     themes: dict[str, Themes] | None = None
     skipped_cells: int = 0
     comparison: Comparison | None = None
+    # The filters ask for a group whose figures may not be published (docs/privacy.md): nothing is shown.
+    withheld: bool | None = None

@@ -19,7 +19,7 @@ def demo(args: argparse.Namespace) -> int:
     print(
         f"Reports written to {', '.join(str(p) for p in info.reports)} (also on each survey's Reports page)"
     )
-    print(f"Survey link:     {url}/s/{info.waves[0][0]}/")
+    print(f"Survey link:     {url}/s/{info.waves[-1][0]}/ (the 2024 survey has closed)")
     print(f"Results:         {url}/hallinta/kyselyt/{info.waves[-1][0]}/tulokset/ (compare with 2024)")
     print(f"Back office:     {url}/hallinta/  password '{info.password}' for every user:")
     for username, role in info.users:

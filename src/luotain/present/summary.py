@@ -9,6 +9,11 @@ from .numbers import number, percent, signed
 
 
 def summary_lines(questionnaire: Questionnaire, result: AnalysisResult) -> list[str]:
+    if result.withheld:
+        return [
+            f"{questionnaire.id}: the filters ask for a group whose figures cannot be shown (fewer than k "
+            "respondents, or it could be worked out from other groups; docs/privacy.md)"
+        ]
     lines = [f"{questionnaire.id}: {result.n_responses} responses"]
     if result.comparison is not None:
         c = result.comparison

@@ -397,7 +397,9 @@ class _Builder:
     # -- quotes -------------------------------------------------------------------------------------------
 
     def attribution(self, candidate: QuoteCandidate) -> str | None:
-        """'Kunnan päällikkö/esihenkilö', coarser where the group is small, None where even that is."""
+        """'Kunnan päällikkö/esihenkilö'; 'Kunnan edustaja' where the role's group is small, if those who
+        would all be called so are at least k together (the fallback names exactly them, not the whole
+        type); None otherwise: the quote is left out rather than narrowed to a small group."""
         a = self.spec.attribution
         kind = a.types.get(candidate.org_type or "")
         if kind is None:
@@ -405,8 +407,12 @@ class _Builder:
         role = a.roles.get(candidate.role or "")
         if role is not None and self.group_sizes.get((candidate.org_type, candidate.role), 0) >= self.k:
             return f"{kind.get(self.lang)} {role.get(self.lang)}"
-        type_size = sum(n for (t, _), n in self.group_sizes.items() if t == candidate.org_type)
-        if type_size >= self.k:
+        fallback_size = sum(
+            n
+            for (t, r), n in self.group_sizes.items()
+            if t == candidate.org_type and (a.roles.get(r or "") is None or n < self.k)
+        )
+        if fallback_size >= self.k:
             return f"{kind.get(self.lang)} {a.fallback_role.get(self.lang)}"
         return None
 
@@ -438,10 +444,10 @@ class _Builder:
         if kind == "orgs":
             return str(result.organisations.get(arg, 0))
         if kind in ("pct", "words", "Words"):
-            share = self.share(arg)
+            share, interval = self.share(arg)
             if kind == "pct":
                 return percent(share, lang=lang)
-            words = share_words(share, lang)
+            words = share_words(share, lang, interval)
             return words[:1].upper() + words[1:] if kind == "Words" else words
         figures = self.question(arg)[1]
         value = {"agree": figures.agree_percent, "nps": figures.nps, "mean": figures.mean}[kind]
@@ -451,15 +457,17 @@ class _Builder:
             return percent(value, lang=lang)
         return number(value, 1 if kind == "mean" else 0, lang=lang)
 
-    def share(self, arg: str) -> float:
+    def share(self, arg: str) -> tuple[float, tuple[float, float] | None]:
         match = re.fullmatch(r"(?P<q>[a-z0-9_]+)(?:/(?P<row>[a-z0-9_]+))?=(?P<option>[a-z0-9_]+)", arg)
         if match is None:
             raise SpecError(f"'{arg}' is not QUESTION=OPTION or QUESTION/ROW=OPTION")
         _, figures = self.question(match["q"])
-        shares = figures.rows[match["row"]].percent if match["row"] and figures.rows else figures.percent
+        row = figures.rows[match["row"]] if match["row"] and figures.rows else None
+        shares = row.percent if row is not None else figures.percent
+        intervals = row.ci95 if row is not None else figures.ci95
         if shares is None or match["option"] not in shares:
             raise SpecError(f"'{arg}': no such option in the analysis")
-        return shares[match["option"]]
+        return shares[match["option"]], (intervals or {}).get(match["option"])
 
 
 # -- slide kinds ---------------------------------------------------------------------------------------------

@@ -146,7 +146,9 @@ def _clouds(spec: s.ReportSpec, frame: ResponseFrame, lang: str) -> dict[str, Lo
                 continue
             if slide.question not in frame.df.columns:
                 continue
-            counts = word_counts(frame.df[slide.question].drop_nulls().to_list(), lang)
+            # Only words at least k answers use, names and places left out: no one is singled out by a word.
+            answers = frame.df[slide.question].drop_nulls().to_list()
+            counts = word_counts(answers, lang, minimum=frame.questionnaire.disclosure_threshold, masked=True)
             if not counts:
                 continue
             alt = ", ".join(f"{word} {n}" for word, n in counts.most_common(15))

@@ -1,5 +1,6 @@
 """Masking personal data in open answers before they leave the analyst's screen: personal names, email
-addresses, phone numbers, street addresses and the names of the registry's organisations.
+addresses, phone numbers, street addresses, the names of the registry's organisations (every municipality and
+wellbeing services county) and other place names.
 
     luotain redact --lang fi < answers.txt
 
@@ -24,6 +25,7 @@ LABELS = {
         "phone": "[puhelin]",
         "address": "[osoite]",
         "org": "[organisaatio]",
+        "place": "[paikka]",
     },
     "sv": {
         "name": "[namn]",
@@ -31,6 +33,7 @@ LABELS = {
         "phone": "[telefon]",
         "address": "[adress]",
         "org": "[organisation]",
+        "place": "[ort]",
     },
     "en": {
         "name": "[name]",
@@ -38,8 +41,11 @@ LABELS = {
         "phone": "[phone]",
         "address": "[address]",
         "org": "[organisation]",
+        "place": "[place]",
     },
 }
+# Place names that say nothing about who wrote (Voikko's paikannimi that are not masked).
+WIDE_PLACES = frozenset({"eurooppa", "pohjoismaat", "ruotsi", "norja", "tanska", "viro", "venäjä", "saksa"})
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(?:\+358[\s-]?\(?0?\)?|0)\d{1,3}(?:[\s-]?\d{2,4}){2,3}(?!\w)")
@@ -208,12 +214,24 @@ def redact(text: str, lang: str = "fi", registry: Registry | None = None) -> Red
             continue
         word = match.group()
         forms = morph.base_forms(word)
-        if word.lower() in orgs or forms[0] in orgs:
+        lower = word.lower()
+        capital = word[:1].isupper()
+        # Any inflected form: "Sauvon" is also a verb's form, so every base form counts for a capitalised
+        # word; Swedish genitives end in -s ("Sauvos").
+        if (
+            lower in orgs
+            or forms[0] in orgs
+            or (capital and any(f in orgs for f in forms))
+            or (lang == "sv" and lower.endswith("s") and lower[:-1] in orgs)
+        ):
             spans.append((start, end, "org"))
             continue
-        if not word[:1].isupper():
+        if not capital:
             continue
         word_class = morph.word_class(word)
+        if word_class == "paikannimi" and forms[0] not in WIDE_PLACES:
+            spans.append((start, end, "place"))  # a region or village the registry does not name
+            continue
         if word_class in ("etunimi", "sukunimi") or (word_class is None and forms[0] in FIRST_NAMES):
             spans.append((start, end, "name"))
     spans = _extend(text, sorted(spans), morph)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -98,6 +99,7 @@ def demo(out_dir: Path, seed: int = 2024) -> DemoInfo:
         password = demo_password()
         users = demo_users(password)
         invitations = demo_invitations(surveys, seed)
+        _closed_in_2024(surveys[0])
     admin = get_user_model().objects.get(username=DEMO_USER)
     reports = [path for survey in surveys for path in demo_report(survey, out_dir, admin)]
     return DemoInfo(
@@ -107,6 +109,16 @@ def demo(out_dir: Path, seed: int = 2024) -> DemoInfo:
         reports=reports,
         invitations=invitations,
     )
+
+
+def _closed_in_2024(survey: Survey) -> None:
+    """Last year's wave answered in May 2024 and closed (once: a window set by hand stays): the results of a
+    closed survey are what district coordinators see (docs/privacy.md)."""
+    if survey.opens_at is None and survey.closes_at is None:
+        helsinki = ZoneInfo("Europe/Helsinki")
+        survey.opens_at = datetime(2024, 5, 6, 8, 0, tzinfo=helsinki)
+        survey.closes_at = datetime(2024, 6, 2, 23, 59, tzinfo=helsinki)
+        survey.save(update_fields=["opens_at", "closes_at"])
 
 
 def demo_password() -> str:

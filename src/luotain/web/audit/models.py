@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         WINDOW_CHANGED = "window_changed", _("answering window changed")
         SURVEY_OPENED = "survey_opened", _("survey opened")
         SURVEY_CLOSED = "survey_closed", _("survey closed")
+        RESULTS_VIEWED = "results_viewed", _("results viewed (page or CSV)")
         RESULTS_DOWNLOADED = "results_downloaded", _("results downloaded (CSV)")
         REPORT_REQUESTED = "report_requested", _("report requested")
         REPORT_DOWNLOADED = "report_downloaded", _("report downloaded")

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
+from luotain.analysis.engine import background_questions
 from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
 from luotain.present.answers import answer_labels
@@ -44,15 +45,9 @@ def option_labels(question: QuestionBase, lang: str) -> dict[str, str]:
     return answer_labels(question, lang, numbered=True)
 
 
-def grouping_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
-    """The questions the dashboard can filter and break down by (single choices, with the district)."""
-    return [q for q in questionnaire.questions() if ANALYSES.of(q).groups]  # type: ignore[misc]
-
-
 def filter_questions(questionnaire: Questionnaire) -> list[SingleChoice]:
-    """The background questions (single choice ones in the first section) offered as filters."""
-    first = questionnaire.sections[0].questions
-    return [q for q in first if ANALYSES.of(q).groups]  # type: ignore[misc]
+    """The background questions, offered as filters and breakdowns (with the district)."""
+    return background_questions(questionnaire)  # type: ignore[return-value]  # single choices
 
 
 @dataclass(frozen=True)
@@ -397,7 +392,12 @@ def _change_cells(change: Change | ScoreChange | None) -> list[str]:
         return ["", "", "", ""]
     low, high = change.ci95
     difference = change.pp if isinstance(change, Change) else change.difference
-    return [_r(difference), _r(low), _r(high), f"{change.p_value:.4f}"]
+    return [
+        _r(difference),
+        _r(low),
+        _r(high),
+        "<0.001" if change.p_value < 0.001 else f"{change.p_value:.2g}",
+    ]
 
 
 def _interval(low: float | None, high: float | None, digits: int) -> str:

@@ -222,8 +222,10 @@ def _counts(invitations: Any) -> dict[str, int]:
 
 
 def response_rates(survey: Survey) -> dict[str, Any]:
-    """Invited, opened, started and submitted per district, organisation type and organisation; and how many
-    counties and municipalities answered (through any link) out of all of them."""
+    """Invited, opened, started and submitted per district, organisation type and, while the survey is open
+    (for reminders), organisation; and how many counties and municipalities answered (through any link) out
+    of all of them. Once it has closed, which organisations answered is nobody's business: no list of them
+    is given, to any role (docs/privacy.md)."""
     invitations = survey.invitations.all()
     rates: dict[str, Any] = {"survey": survey.slug, "total": _counts(invitations)}
     rates["districts"] = {
@@ -233,10 +235,11 @@ def response_rates(survey: Survey) -> dict[str, Any]:
     rates["organisation_types"] = {
         kind: _counts(invitations.filter(organisation__kind=kind)) for kind in ORGANISATION_KINDS
     }
-    rates["organisations"] = {
-        o.code: {"name": o.name_fi, **_counts(invitations.filter(organisation=o))}
-        for o in Organisation.objects.filter(pk__in=invitations.values("organisation")).order_by("code")
-    }
+    if survey.state() != Survey.State.CLOSED:
+        rates["organisations"] = {
+            o.code: {"name": o.name_fi, **_counts(invitations.filter(organisation=o))}
+            for o in Organisation.objects.filter(pk__in=invitations.values("organisation")).order_by("code")
+        }
     answered = set()
     question = next((q.id for q in survey.questionnaire.questions() if ANALYSES.of(q).organisation), None)
     if question:

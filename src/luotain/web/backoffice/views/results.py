@@ -12,7 +12,7 @@ from luotain.web.collect.services import response_records
 from luotain.web.partners.models import District
 
 from .. import dashboard
-from ..access import ALL, staff_view
+from ..access import ALL, COORDINATOR, own_district, staff_view
 from ..comparison import compared, earlier_frames, trend_table
 from .common import page, survey_for
 
@@ -30,14 +30,24 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         if wanted:
             filters[question.id] = wanted
     districts = list(District.objects.order_by("name_fi"))
-    wanted_districts = [v for v in request.GET.getlist("district") if v in {d.slug for d in districts}]
+    coordinator = request.staff_role == COORDINATOR  # type: ignore[attr-defined]
+    if coordinator:  # the national figures and her own district's (docs/privacy.md, "Who sees what")
+        own = own_district(request.user)
+        districts = [d for d in districts if own is not None and d.pk == own.pk]
+    asked_districts = request.GET.getlist("district")
+    wanted_districts = [v for v in asked_districts if v in {d.slug for d in districts}]
+    not_hers = coordinator and any(v not in wanted_districts for v in asked_districts)
     if wanted_districts:
         filters[dashboard.DISTRICT] = wanted_districts
-    groupings = [(q.id, q.text.get(lang)) for q in dashboard.grouping_questions(questionnaire)]
-    groupings.append((dashboard.DISTRICT, _("MLL district")))
+    groupings = [(q.id, q.text.get(lang)) for q in filter_questions]
+    if not coordinator:
+        groupings.append((dashboard.DISTRICT, _("MLL district")))
     by = request.GET.get("by") or ""
     if by not in {g for g, _label in groupings}:
         by = ""
+    # While answers still arrive, two loads of a page differ by the answers in between: coordinators see
+    # figures once the survey is closed.
+    fieldwork = coordinator and current.state() != current.State.CLOSED
 
     frame = ResponseFrame.from_records(questionnaire, response_records(current))
     problem = ""
@@ -46,17 +56,39 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     except AnalysisError as exc:  # a filter the data cannot take: show everything instead
         problem, filters, by = str(exc), {}, ""
         result = dashboard.run(frame, {}, None, k)
-    too_few = 0 < result.n_responses < k or (filters and result.n_responses < k)
+    withheld = bool(result.withheld) or not_hers or fieldwork
+    too_few = withheld or 0 < result.n_responses < k
     earlier = earlier_frames(current)
     compared_with = request.GET.get("compare") or ""
     chosen = next((w for w in earlier if w.survey.slug == compared_with), None)
     result, comparison = compared(result, frame, chosen, k)
-    if request.GET.get("format") == "csv":
-        if too_few:
-            body = _("Fewer than %(k)s answers match the filters: nothing is shown.") % {"k": k}
-        else:
-            body = dashboard.csv_text(questionnaire, result, lang)
-        record(Actor.of(request), Action.RESULTS_DOWNLOADED, slug, filters=filters, by=by, shown=not too_few)
+    csv_wanted = request.GET.get("format") == "csv"
+    record(  # every look at the results, not only downloads: the same attack through the page leaves a trace
+        Actor.of(request),
+        Action.RESULTS_DOWNLOADED if csv_wanted else Action.RESULTS_VIEWED,
+        slug,
+        filters=filters,
+        by=by,
+        compare=compared_with,
+        shown=not too_few,
+    )
+    if fieldwork:
+        reason = _(
+            "Coordinators see the results once the survey has closed: while answers still arrive, two "
+            "looks at the results at different times would show the answers given in between."
+        )
+    elif not_hers:
+        reason = _("As a district coordinator you see the national results and those of your own district.")
+    elif too_few:
+        reason = _(
+            "These answers cannot be shown: the group is smaller than %(k)s respondents, or it could be "
+            "worked out from other views of the results. Nothing is shown, so that no respondent can be "
+            "identified."
+        ) % {"k": k}
+    else:
+        reason = ""
+    if csv_wanted:
+        body = reason if too_few else dashboard.csv_text(questionnaire, result, lang)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{current.slug}-tulokset.csv"'
         return response
@@ -71,6 +103,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "result": result,
             "blocks": [] if too_few else dashboard.build_blocks(questionnaire, result, lang),
             "too_few": too_few,
+            "reason": reason,
             "k": k,
             "problem": problem,
             "filter_questions": [
@@ -91,5 +124,6 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "waves": [(w.survey.slug, w.label, w.survey.slug == compared_with) for w in earlier],
             "comparison": comparison,
             "trend": None if too_few else trend_table(current, frame, earlier, filters, k, lang),
+            "coordinator": coordinator,
         },
     )
