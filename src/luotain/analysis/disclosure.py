@@ -59,12 +59,25 @@ Coded = tuple[np.ndarray, list[str]]  # each respondent's value as a code (−1:
 
 def coded(values: Sequence[str | None] | pl.Series) -> Coded:
     """A background variable's values as codes: each respondent's code (−1 where there is no value) and the
-    label of each code."""
+    label of each code. An Enum column's own codes are used as they are (no strings are made)."""
     series = values if isinstance(values, pl.Series) else pl.Series(list(values), dtype=pl.String)
+    if isinstance(series.dtype, pl.Enum):
+        labels = [str(v) for v in series.dtype.categories.to_list()]
+        codes = series.to_physical().cast(pl.Int64).fill_null(-1)
+        return codes.to_numpy(), labels
     series = series.cast(pl.String)
     labels = [str(v) for v in series.drop_nulls().unique().sort().to_list()]
     codes = series.replace_strict(labels, list(range(len(labels))), default=-1, return_dtype=pl.Int64)
     return codes.to_numpy().astype(np.int64), labels
+
+
+def cell_key(codes: Mapping[str, Coded]) -> np.ndarray:
+    """Each respondent's combination of background values as one number (mixed radix)."""
+    n = len(next(iter(codes.values()))[0]) if codes else 0
+    key = np.zeros(n, dtype=np.int64)
+    for values, labels in codes.values():
+        key = key * (len(labels) + 1) + (values + 1)
+    return key
 
 
 def publication(variables: Mapping[str, Sequence[str | None] | pl.Series | Coded], k: int) -> Publication:
@@ -73,13 +86,14 @@ def publication(variables: Mapping[str, Sequence[str | None] | pl.Series | Coded
     (``coded``)."""
     codes = {name: v if isinstance(v, tuple) else coded(v) for name, v in variables.items()}
     names = list(codes)
-    n = len(next(iter(codes.values()))[0]) if codes else 0
-    key = np.zeros(n, dtype=np.int64)
-    for name in names:
-        values, labels = codes[name]
-        key = key * (len(labels) + 1) + (values + 1)
-    _, cells = np.unique(key, return_inverse=True)
-    cell_of = np.asarray(cells, dtype=np.int64).reshape(-1)
+    key = cell_key(codes)
+    n = len(key)
+    if n and int(key.max()) < 4 * n + 1024:  # few combinations: rank them by counting, not sorting
+        present = np.bincount(key) > 0
+        cell_of = (np.cumsum(present) - 1)[key]
+    else:
+        _, cells = np.unique(key, return_inverse=True)
+        cell_of = np.asarray(cells, dtype=np.int64).reshape(-1)
     sizes = np.bincount(cell_of, minlength=int(cell_of.max()) + 1 if n else 0)
     first = np.zeros(len(sizes), dtype=np.int64)
     if n:

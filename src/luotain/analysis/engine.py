@@ -23,7 +23,7 @@ from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_them
 
 from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
 from .codes import CodedColumns, coded_columns
-from .disclosure import Coded, Publication, coded, publication
+from .disclosure import Coded, Publication, cell_key, coded, publication
 from .frame import ResponseFrame
 from .kinds import ANALYSES
 from .results import (
@@ -102,17 +102,21 @@ def publication_of(frame: ResponseFrame, k: int | None = None) -> Publication:
     """The groups of the frame's respondents whose figures may be published (``analysis.disclosure``),
     kept for the last few frames asked about: the same answers give the same family."""
     k = k if k is not None else frame.questionnaire.disclosure_threshold
+    memo = ("publication", k)
+    if memo in frame.memo:
+        return frame.memo[memo]  # type: ignore[return-value]
     variables = _background(frame)
     digest = hashlib.sha256()
-    for name, (values, labels) in variables.items():
+    for name, (_values, labels) in variables.items():
         digest.update(f"{name}\x1e{chr(31).join(labels)}\x1e".encode())
-        digest.update(values.tobytes())
+    digest.update(cell_key(variables).tobytes())
     key = (k, digest.hexdigest())
     if key not in _PUBLICATIONS:
         _PUBLICATIONS[key] = publication(variables, k)
         while len(_PUBLICATIONS) > 16:
             _PUBLICATIONS.popitem(last=False)
     _PUBLICATIONS.move_to_end(key)
+    frame.memo[memo] = _PUBLICATIONS[key]
     return _PUBLICATIONS[key]
 
 

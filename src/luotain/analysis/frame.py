@@ -64,6 +64,8 @@ class ResponseFrame:
     df: pl.DataFrame
     registry: Registry
     report: LoadReport = field(default_factory=LoadReport)
+    # What is worked out once a frame (its rows do not change): the disclosure family per k (analysis.engine).
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
