@@ -80,7 +80,7 @@ def test_demo_import_export_and_report(tmp_path, capsys, monkeypatch, mll):
     monkeypatch.setenv("LUOTAIN_DEMO_PASSWORD", "kokeilu-salasana-9")
     assert main(["demo", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert "Survey link:     http://127.0.0.1:8000/s/mll-2024/" in out
+    assert "Survey link:     http://127.0.0.1:8000/s/mll-2025/ (the 2024 survey has closed)" in out
     assert "password 'kokeilu-salasana-9'" in out
     assert (tmp_path / "out" / "mll-2024.html").exists()
     _the_demo_shows_the_whole_product(tmp_path / "out")
