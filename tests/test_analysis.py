@@ -157,6 +157,11 @@ def test_unknown_breakdown_and_filter_are_clear_errors(mll):
         analyse(frame, filters={"org_type": ["city"]})
     with pytest.raises(AnalysisError, match="no such district"):
         analyse(frame, filters={"district": ["atlantis"]})
+    # A single choice outside the background: its groups are not ones disclosure control knows.
+    with pytest.raises(AnalysisError, match="only by a background question"):
+        analyse(frame, filters={"family_centre_org": ["hyvinvointialue"]})
+    with pytest.raises(AnalysisError, match="only by a background question"):
+        analyse(frame, by="family_centre_org")
 
 
 def test_districts_and_filters(mll):

@@ -17,6 +17,7 @@ from luotain.questionnaire import (
     OpenText,
     OrganisationPicker,
     QuestionBase,
+    Questionnaire,
     Rating,
     Recommendation,
     SingleChoice,
@@ -58,7 +59,7 @@ def _groups(frame: ResponseFrame, columns: CodedColumns, by: str) -> tuple[Coded
         slugs = [d.slug for d in frame.registry.districts]
         coded = columns.derived(DISTRICT, lambda: district_column(frame, columns.df), slugs)
         return coded, [d.name_fi for d in frame.registry.districts]
-    question = single_choice(frame, by, "break down by")
+    question = background_question(frame, by, "break down by")
     codes = ANALYSES.of(question).codes
     assert codes is not None  # a type that groups has its answers as one coded column
     return codes(question, columns), [o.label.fi for o in question.options]
@@ -74,6 +75,26 @@ def single_choice(frame: ResponseFrame, key: str, verb: str) -> SingleChoice:
     if not ANALYSES.of(question).groups:
         raise AnalysisError(f"cannot {verb} '{key}': only by a single choice question or 'district'")
     return question  # type: ignore[return-value]  # a type that groups has options as a single choice
+
+
+def background_questions(questionnaire: Questionnaire) -> list[QuestionBase]:
+    """The questions that say who a respondent is (the single choice ones of the first section): with the
+    MLL district, what the results can be filtered and broken down by, and what disclosure control
+    protects groups of."""
+    first = questionnaire.sections[0].questions if questionnaire.sections else []
+    return [q for q in first if ANALYSES.of(q).groups]
+
+
+def background_question(frame: ResponseFrame, key: str, verb: str) -> SingleChoice:
+    """The background question a filter or breakdown names; a clear error for any other question (groups
+    by other answers are groups disclosure control does not know)."""
+    question = single_choice(frame, key, verb)
+    if question.id not in {q.id for q in background_questions(frame.questionnaire)}:
+        raise AnalysisError(
+            f"cannot {verb} '{key}': only by a background question (a single choice of the first section) "
+            "or 'district'"
+        )
+    return question
 
 
 def _crosstab(groups: Coded, codes: np.ndarray, size: int) -> np.ndarray:

@@ -25,7 +25,8 @@ from luotain.questionnaire.waves import not_comparable, option_ids, option_map
 from luotain.responses import META_COLUMNS
 
 from .difference import Difference, Moments, mean_difference, nps_difference, proportion_difference
-from .engine import analyse, apply_filters, question_result
+from .disclosure import Publication
+from .engine import analyse, apply_filters, publication_of, question_result
 from .frame import ResponseFrame
 from .kinds import ANALYSES
 from .results import (
@@ -253,12 +254,18 @@ def compare(
     and mean, overall and in the breakdown (for groups published in both waves), with the same filters."""
     folded, how = fold(earlier, now.questionnaire)
     by = result.breakdowns.by if result.breakdowns else None
-    k = result.breakdowns.k if result.breakdowns else None
-    before = analyse(folded, by=by, filters=result.filters, k=k, tests=False)
+    k = max(
+        result.breakdowns.k if result.breakdowns else now.questionnaire.disclosure_threshold,
+        earlier.questionnaire.disclosure_threshold,
+    )
+    # The earlier wave's figures are protected by its own family, as its own page protects them: folding
+    # can merge its options into groups that family never checked.
+    family = publication_of(earlier, k)
+    before = analyse(folded, by=by, filters=result.filters, k=k, tests=False, family=family)
     missing = how.missing()
     numbers = [q.id for q in now.questionnaire.questions() if ANALYSES.of(q).numeric]
     now_df = apply_filters(now, result.filters) if numbers else now.df
-    before_df = apply_filters(folded, result.filters) if numbers else folded.df
+    before_df = apply_filters(folded, result.filters, family=family) if numbers else folded.df
     questions: dict[str, QuestionResult] = {}
     for question in now.questionnaire.questions():
         figures = result.questions[question.id]
@@ -278,7 +285,7 @@ def compare(
             questions[question.id] = figures.model_copy(update=changes)
     breakdowns = result.breakdowns
     if breakdowns is not None and before.breakdowns is not None:
-        breakdowns = _breakdown_changes(now, folded, result, breakdowns, before.breakdowns, missing)
+        breakdowns = _breakdown_changes(now, folded, result, breakdowns, before.breakdowns, missing, family)
     comparison = Comparison(
         wave=wave or earlier.questionnaire.wave or earlier.questionnaire.id,
         questionnaire=earlier.questionnaire.id,
@@ -301,6 +308,7 @@ def _breakdown_changes(
     current: Breakdown,
     before: Breakdown,
     missing: set[str],
+    family: Publication,
 ) -> Breakdown:
     """Each published cell's change, for the groups published in both waves. A share's change is taken
     from the two published cells; NPS and means need the group's whole scale, from the group's own
@@ -317,7 +325,7 @@ def _breakdown_changes(
     if scales:
         for group in sorted(published):
             filters = {**result.filters, current.by: [group]}
-            subsets[group] = (_figures(now, filters, scales), _figures(folded, filters, scales))
+            subsets[group] = (_figures(now, filters, scales), _figures(folded, filters, scales, family))
 
     def cells(
         question: QuestionBase, now_cells: Mapping[str, GroupCell], old_cells: Mapping[str, GroupCell]
@@ -370,10 +378,14 @@ def _breakdown_changes(
 
 
 def _figures(
-    frame: ResponseFrame, filters: Mapping[str, Sequence[str]], questions: Sequence[QuestionBase]
+    frame: ResponseFrame,
+    filters: Mapping[str, Sequence[str]],
+    questions: Sequence[QuestionBase],
+    family: Publication | None = None,
 ) -> dict[str, QuestionResult]:
     """Some questions' figures among the respondents that match the filters."""
-    subset = ResponseFrame(frame.questionnaire, apply_filters(frame, filters), frame.registry)
+    rows = apply_filters(frame, filters, family=family)
+    subset = ResponseFrame(frame.questionnaire, rows, frame.registry)
     return {q.id: question_result(q, subset) for q in questions}
 
 
@@ -398,10 +410,13 @@ def trend(
     """Every wave's figures, oldest first (``waves`` in that order), each folded wave by wave into the
     newest questionnaire. A question must be in every later wave to be carried forward."""
     out: list[WaveFigures] = []
+    k = max(frame.questionnaire.disclosure_threshold for _, frame in waves) if waves else 5
     for i, (label, frame) in enumerate(waves):
+        family = publication_of(frame, k)  # each wave protected as it was, before folding
         missing: set[str] = set()
         for _, later in waves[i + 1 :]:
             frame, how = fold(frame, later.questionnaire)
             missing |= how.missing()
-        out.append(WaveFigures(label, analyse(frame, filters=filters), frozenset(missing)))
+        result = analyse(frame, filters=filters, k=k, family=family)
+        out.append(WaveFigures(label, result, frozenset(missing)))
     return out

@@ -14,10 +14,13 @@ that, so Luotain protects the set of all groups it publishes at once (docs/priva
   A group that is already a combination of published ones adds nothing and may always be shown.
 - A view (filters, a breakdown's groups) is shown only for groups that are combinations of the published
   family. Since everything shown is in the span of one family whose every non-zero combination involves at
-  least k respondents, no combination of views, by any number of viewers together, singles out fewer than k.
+  least k respondents, no sum or difference of views, by any number of viewers together, singles out fewer
+  than k.
 
 This is the auditing of sum queries (Chin and Özsoyoglu 1982) with the k-anonymity threshold as its bound, the
-"difference protection" that employee-survey tools apply pairwise, made exact over every combination.
+"difference protection" that employee-survey tools apply pairwise, made exact over every combination. It does
+not cover reasoning with the counts being whole numbers between 0 and n (a published 0 rules out a whole
+group): docs/privacy.md says what that still lets through.
 """
 
 from __future__ import annotations
@@ -43,11 +46,11 @@ class Publication:
     withheld: tuple[tuple[str, str], ...]  # the groups left unpublished
 
     def allows(self, members: np.ndarray) -> bool:
-        """Whether figures of these respondents (a bool over the frame's rows) may be shown: nobody, or a
-        union of whole cells that is a combination of the published groups."""
+        """Whether figures of these respondents (a bool over the frame's rows) may be shown: a union of whole
+        cells that is a combination of the published groups (an empty group is not shown either)."""
         members = np.asarray(members, dtype=bool)
         if not members.any():
-            return True
+            return False  # "nobody" beside "cannot be shown" would tell which small groups are empty
         inside = np.bincount(self.cell_of[members], minlength=len(self.sizes))
         if not np.all((inside == 0) | (inside == self.sizes)):
             return False  # part of a cell: defined by something other than the background
@@ -76,6 +79,8 @@ def cell_key(codes: Mapping[str, Coded]) -> np.ndarray:
     n = len(next(iter(codes.values()))[0]) if codes else 0
     key = np.zeros(n, dtype=np.int64)
     for values, labels in codes.values():
+        if int(key.max(initial=0)) >= (2**62) // (len(labels) + 1):  # would overflow: renumber densely
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
         key = key * (len(labels) + 1) + (values + 1)
     return key
 

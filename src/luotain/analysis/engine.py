@@ -21,7 +21,14 @@ from luotain.questionnaire import (
 from luotain.registry import ORGANISATION_KINDS
 from luotain.text.codebook import Codebook, RankedTheme, code_answers, rank_themes
 
-from .breakdown import DISTRICT, AnalysisError, breakdown, district_column, single_choice
+from .breakdown import (
+    DISTRICT,
+    AnalysisError,
+    background_question,
+    background_questions,
+    breakdown,
+    district_column,
+)
 from .codes import CodedColumns, coded_columns
 from .disclosure import Coded, Publication, cell_key, coded, publication
 from .frame import ResponseFrame
@@ -80,14 +87,6 @@ def question_result(question: QuestionBase, frame: ResponseFrame) -> QuestionRes
 # ----------------------------------------------------------------------------------------------- groups
 
 
-def background_questions(questionnaire: Questionnaire) -> list[QuestionBase]:
-    """The questions that say who a respondent is (the single choice ones of the first section): with the
-    MLL district, what the results can be filtered and broken down by, and what disclosure control
-    protects groups of."""
-    first = questionnaire.sections[0].questions if questionnaire.sections else []
-    return [q for q in first if ANALYSES.of(q).groups]
-
-
 def _background(frame: ResponseFrame) -> dict[str, Coded]:
     variables = {q.id: coded(frame.df[q.id]) for q in background_questions(frame.questionnaire)}
     if any(ANALYSES.of(q).organisation for q in frame.questionnaire.questions()):
@@ -132,7 +131,7 @@ def filter_mask(frame: ResponseFrame, filters: Mapping[str, Sequence[str]]) -> n
                 raise AnalysisError(f"cannot filter by district={','.join(unknown)}: no such district")
             column = district_column(frame, df).cast(pl.String)
         else:
-            question = single_choice(frame, key, "filter by")
+            question = background_question(frame, key, "filter by")
             unknown = [v for v in values if v not in question.option_ids()]
             if unknown:
                 raise AnalysisError(f"cannot filter by {key}={','.join(unknown)}: not an option of '{key}'")
@@ -142,12 +141,17 @@ def filter_mask(frame: ResponseFrame, filters: Mapping[str, Sequence[str]]) -> n
 
 
 def apply_filters(
-    frame: ResponseFrame, filters: Mapping[str, Sequence[str]], k: int | None = None
+    frame: ResponseFrame,
+    filters: Mapping[str, Sequence[str]],
+    k: int | None = None,
+    family: Publication | None = None,
 ) -> pl.DataFrame:
     """The rows of the frame that match every filter; none when they are not a group whose figures may be
-    published (k: the disclosure threshold, the questionnaire's by default)."""
+    published (k: the disclosure threshold, the questionnaire's by default; ``family``: the published
+    family to check against, the frame's own by default — an earlier wave folded into a later
+    questionnaire is checked against the family of the wave as it was)."""
     mask = filter_mask(frame, filters)
-    if not publication_of(frame, k).allows(mask):
+    if not (family or publication_of(frame, k)).allows(mask):
         mask[:] = False
     return frame.df.filter(pl.Series(mask))
 
@@ -184,6 +188,7 @@ def analyse(
     codebooks: Sequence[Codebook] = (),
     coded: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     tests: bool = True,
+    family: Publication | None = None,
 ) -> AnalysisResult:
     """All figures of the questionnaire's questions, optionally for a subset and broken down by a group.
 
@@ -196,7 +201,8 @@ def analyse(
     k = k if k is not None else questionnaire.disclosure_threshold
     withheld = False
     view = filter_mask(frame, filters) if filters else np.ones(frame.n, dtype=bool)
-    family = publication_of(frame, k) if filters or by else None
+    if family is None and (filters or by):
+        family = publication_of(frame, k)
     if family is not None and filters and not family.allows(view):
         withheld, view = True, np.zeros(frame.n, dtype=bool)
     df = frame.df.filter(pl.Series(view)) if filters else frame.df

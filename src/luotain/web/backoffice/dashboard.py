@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luotain.analysis import AnalysisResult, ResponseFrame, analyse
-from luotain.analysis.engine import background_questions
+from luotain.analysis.breakdown import background_questions
 from luotain.analysis.kinds import ANALYSES
 from luotain.analysis.results import Change, GroupCell, QuestionResult, ScoreChange
 from luotain.present.answers import answer_labels
