@@ -60,7 +60,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     too_few = withheld or 0 < result.n_responses < k
     earlier = earlier_frames(current)
     compared_with = request.GET.get("compare") or ""
-    chosen = next((w for w in earlier if w.survey.slug == compared_with), None)
+    # Nothing is shown: no earlier wave is analysed for it either.
+    chosen = None if too_few else next((w for w in earlier if w.survey.slug == compared_with), None)
     result, comparison = compared(result, frame, chosen, k)
     csv_wanted = request.GET.get("format") == "csv"
     record(  # every look at the results, not only downloads: the same attack through the page leaves a trace
