@@ -137,3 +137,16 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def district_count(survey, district: str) -> int:
+    """How many of a survey's stored responses come from a district's organisations (the registry's
+    mapping of organisations to MLL districts)."""
+    import polars as pl
+
+    from luotain.analysis import ResponseFrame
+    from luotain.analysis.breakdown import district_column
+    from luotain.web.collect.services import response_records
+
+    frame = ResponseFrame.from_records(survey.questionnaire, response_records(survey))
+    return int((district_column(frame, frame.df).cast(pl.String) == district).sum())

@@ -1,31 +1,36 @@
 """Disclosure control that holds against combination: which groups of respondents may have figures published.
 
-A figure of a group (a share, a count, a mean, an NPS) is a function of the sum, over the group's members, of
-each member's answers. Whoever sees the figures of several groups can add and subtract them: "everyone"
-minus "every district but Kainuu" is Kainuu's one respondent. Protecting each table on its own does not stop
-that, so Luotain protects the set of all groups it publishes at once (docs/privacy.md, "Disclosure control"):
+A figure of a group (a share, a count, a mean, an NPS) is a function of its members' answers. Whoever sees the
+figures of several groups can combine them: "everyone" minus "every district but Kainuu" is Kainuu's one
+respondent, and because counts are whole numbers between 0 and n, published zeros and small counts can pin
+down a small set of people even where no sum or difference does (no county employee chose an answer, one
+Kaakkois-Suomi respondent did, so Kaakkois-Suomi's one municipal employee did). Protecting each table on its
+own stops neither, so Luotain protects the set of all groups it publishes at once (docs/privacy.md,
+"Disclosure control"):
 
 - The groups are defined by what a viewer can know of a person: the background variables (the MLL district
   and the questionnaire's background questions). Respondents with the same background values form a *cell*;
   every group Luotain publishes is a union of cells.
+- The published groups split the respondents into *classes*: respondents who belong to exactly the same
+  published groups. Nothing published tells two members of a class apart (swap their answers and every
+  figure stays the same), so whatever anyone works out from the figures, by sums, differences or integer
+  reasoning, is about a class as a whole.
 - The *published family* starts with everyone and adds, in a fixed order, each background variable's groups
-  (largest first). A group is added only if afterwards **no linear combination of the published groups
-  involves fewer than k respondents** (worked out exactly: ``isolates``); otherwise it stays unpublished.
-  A group that is already a combination of published ones adds nothing and may always be shown.
-- A view (filters, a breakdown's groups) is shown only for groups that are combinations of the published
-  family. Since everything shown is in the span of one family whose every non-zero combination involves at
-  least k respondents, no sum or difference of views, by any number of viewers together, singles out fewer
-  than k.
+  (the district first, then the background questions; largest group first). A group is added only if
+  afterwards **every class has at least k respondents**; otherwise it stays unpublished.
+- A view (filters, a breakdown's groups) is shown only for a union of whole classes. Everything shown is then
+  a function of the classes' answer tables, each of at least k respondents: no combination of views, by any
+  number of viewers together, says more about fewer than k respondents than a group of k or more says.
 
-This is the auditing of sum queries (Chin and Özsoyoglu 1982) with the k-anonymity threshold as its bound, the
-"difference protection" that employee-survey tools apply pairwise, made exact over every combination. It does
-not cover reasoning with the counts being whole numbers between 0 and n (a published 0 rules out a whole
-group): docs/privacy.md says what that still lets through.
+This is k-anonymity (Samarati and Sweeney 1998) applied to the partition that the published groups induce,
+as statistical offices' table builders restrict the cross-classifications they release; it implies the
+auditing of sum queries (Chin and Özsoyoglu 1982): no non-zero combination of published groups involves fewer
+than k respondents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,25 +41,33 @@ EVERYONE = ("", "")  # the whole survey, as a (variable, value) key
 
 @dataclass(frozen=True)
 class Publication:
-    """The groups whose figures may be published, as combinations of cells of background values."""
+    """The groups whose figures may be published, and the classes of respondents they leave apart."""
 
     k: int
     cell_of: np.ndarray  # each respondent's cell
     sizes: np.ndarray  # respondents in each cell
-    basis: np.ndarray  # published groups × cells, 0/1
+    class_of: np.ndarray  # each cell's class (−1: nothing is published)
     published: tuple[tuple[str, str], ...]  # the (variable, value) of each published group
     withheld: tuple[tuple[str, str], ...]  # the groups left unpublished
 
+    @property
+    def class_sizes(self) -> np.ndarray:
+        """Respondents in each class."""
+        inside = self.class_of >= 0
+        count = int(self.class_of.max(initial=-1)) + 1
+        return np.bincount(self.class_of[inside], weights=self.sizes[inside], minlength=count).astype(int)
+
     def allows(self, members: np.ndarray) -> bool:
-        """Whether figures of these respondents (a bool over the frame's rows) may be shown: a union of whole
-        cells that is a combination of the published groups (an empty group is not shown either)."""
+        """Whether figures of these respondents (a bool over the frame's rows) may be shown: a non-empty
+        union of whole classes."""
         members = np.asarray(members, dtype=bool)
-        if not members.any():
+        if not members.any() or not self.published:
             return False  # "nobody" beside "cannot be shown" would tell which small groups are empty
         inside = np.bincount(self.cell_of[members], minlength=len(self.sizes))
         if not np.all((inside == 0) | (inside == self.sizes)):
             return False  # part of a cell: defined by something other than the background
-        return _in_span(self.basis, (inside > 0).astype(float))
+        chosen = np.bincount(self.class_of, weights=inside, minlength=len(self.class_sizes))
+        return bool(np.all((chosen == 0) | (chosen == self.class_sizes)))
 
 
 Coded = tuple[np.ndarray, list[str]]  # each respondent's value as a code (−1: none), and the codes' labels
@@ -90,7 +103,6 @@ def publication(variables: Mapping[str, Sequence[str | None] | pl.Series | Coded
     order their groups are considered) to every respondent's value (None: not answered), or to its codes
     (``coded``)."""
     codes = {name: v if isinstance(v, tuple) else coded(v) for name, v in variables.items()}
-    names = list(codes)
     key = cell_key(codes)
     n = len(key)
     if n and int(key.max()) < 4 * n + 1024:  # few combinations: rank them by counting, not sorting
@@ -103,109 +115,39 @@ def publication(variables: Mapping[str, Sequence[str | None] | pl.Series | Coded
     first = np.zeros(len(sizes), dtype=np.int64)
     if n:
         first[cell_of[::-1]] = np.arange(n)[::-1]  # a respondent of each cell
-    basis: list[np.ndarray] = []
     published: list[tuple[str, str]] = []
     withheld: list[tuple[str, str]] = []
+    class_of = np.full(len(sizes), -1, dtype=np.int64)
     if n >= k and n:
-        basis.append(np.ones(len(sizes)))
+        class_of[:] = 0
         published.append(EVERYONE)
-    every_cell_large = bool(len(sizes)) and int(sizes.min()) >= k
-    sets = [] if every_cell_large else small_sets(sizes, k)
-    for name in names:
-        values, labels = codes[name]
+    for name, (values, labels) in codes.items():
         of_cell = values[first]  # each cell's code of this variable
         counted = np.bincount(of_cell[of_cell >= 0], weights=sizes[of_cell >= 0], minlength=len(labels))
         order = sorted(
             (c for c in range(len(labels)) if counted[c] > 0), key=lambda c: (-counted[c], labels[c])
         )
         for code in order:
-            value = labels[code]
-            vector = (of_cell == code).astype(float)
-            if not basis:
-                withheld.append((name, value))
-            elif _in_span(np.array(basis), vector):
-                published.append((name, value))  # already a combination: adds nothing
-            elif every_cell_large or not isolates(np.array([*basis, vector]), sizes, k, sets):
-                basis.append(vector)
-                published.append((name, value))
+            split = _split(class_of, of_cell == code, sizes, k) if published else None
+            if split is None:
+                withheld.append((name, labels[code]))
             else:
-                withheld.append((name, value))
+                class_of = split
+                published.append((name, labels[code]))
     return Publication(
         k=k,
         cell_of=cell_of,
         sizes=sizes,
-        basis=np.array(basis) if basis else np.zeros((0, len(sizes))),
+        class_of=class_of,
         published=tuple(published),
         withheld=tuple(withheld),
     )
 
 
-def _in_span(basis: np.ndarray, vector: np.ndarray) -> bool:
-    if len(basis) == 0:
-        return not vector.any()
-    coefficients, *_ = np.linalg.lstsq(basis.T, vector, rcond=None)
-    return bool(np.abs(basis.T @ coefficients - vector).max() < 1e-6)
-
-
-# How many sets of small cells the check may look at before it gives up and withholds the group instead.
-MAX_SUBSETS = 2_000_000
-
-
-def isolates(
-    basis: np.ndarray, sizes: np.ndarray, k: int, sets: Sequence[np.ndarray] | bool | None = False
-) -> bool:
-    """Whether some non-zero linear combination of the groups (rows of ``basis``, over cells of ``sizes``
-    respondents) involves fewer than k respondents: what an attacker adding and subtracting published
-    figures could single out.
-
-    A combination x (constant on each cell) lies in the groups' span exactly when P·x = 0, P the projection
-    onto the span's orthogonal complement. One supported on a set S of cells exists exactly when the
-    columns of P for S are linearly dependent, that is when the principal submatrix P[S, S] (their Gram
-    matrix, P being an orthogonal projection) is singular. So every set S of cells with fewer than k
-    respondents in all is checked: its smallest eigenvalue is zero or not. The sets are few (cells of at
-    least k respondents never take part); past ``MAX_SUBSETS`` the answer is "yes", which withholds.
-    ``sets``: those sets as ``small_sets`` gives them, when already made (False: make them)."""
-    if not (sizes < k).any():
-        return False
-    if len(basis) == 0:
-        return True  # nothing published: any cell alone would be new; the caller publishes nothing anyway
-    q, _ = np.linalg.qr(basis.T)  # an orthonormal basis of the span (cells × groups)
-    rank = int((np.abs(np.linalg.svd(basis, compute_uv=False)) > 1e-9).sum())
-    q = q[:, :rank]
-    projection = np.eye(len(sizes)) - q @ q.T
-    sets = small_sets(sizes, k) if sets is False else sets
-    if sets is None or sets is True:
-        return True  # too many to look at: withhold
-    for subsets in sets:
-        blocks = projection[subsets[:, :, None], subsets[:, None, :]]
-        if (np.linalg.det(blocks) < 1e-9).any():  # a principal minor of a projection is never negative
-            return True
-    return False
-
-
-def small_sets(sizes: np.ndarray, k: int) -> list[np.ndarray] | None:
-    """Every set of cells with fewer than k respondents together, as arrays of index sets of one length
-    (1, 2, ...); None past ``MAX_SUBSETS`` sets (then ``isolates`` withholds)."""
-    found: list[np.ndarray] = []
-    seen = 0
-    for subsets in _grow(np.flatnonzero(sizes < k), sizes, k):
-        seen += len(subsets)
-        if seen > MAX_SUBSETS:
-            return None
-        found.append(subsets)
-    return found
-
-
-def _grow(cells: np.ndarray, sizes: np.ndarray, k: int) -> Iterator[np.ndarray]:
-    order = cells[np.argsort(sizes[cells], kind="stable")]
-    frontier: list[tuple[tuple[int, ...], int]] = [((int(c),), int(sizes[c])) for c in order]
-    position = {int(c): i for i, c in enumerate(order)}
-    while frontier:
-        yield np.array([s for s, _ in frontier], dtype=np.int64)
-        grown: list[tuple[tuple[int, ...], int]] = []
-        for subset, total in frontier:
-            for c in order[position[subset[-1]] + 1 :]:
-                if total + int(sizes[c]) >= k:
-                    break  # sorted by size: the rest are larger
-                grown.append(((*subset, int(c)), total + int(sizes[c])))
-        frontier = grown
+def _split(class_of: np.ndarray, inside: np.ndarray, sizes: np.ndarray, k: int) -> np.ndarray | None:
+    """The classes once the group of cells ``inside`` is published too, or None if a class would have fewer
+    than k respondents."""
+    _, renumbered = np.unique(class_of * 2 + inside, return_inverse=True)
+    renumbered = np.asarray(renumbered, dtype=np.int64).reshape(-1)
+    counts = np.bincount(renumbered, weights=sizes)
+    return renumbered if bool(np.all(counts >= k)) else None

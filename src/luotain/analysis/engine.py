@@ -88,9 +88,12 @@ def question_result(question: QuestionBase, frame: ResponseFrame) -> QuestionRes
 
 
 def _background(frame: ResponseFrame) -> dict[str, Coded]:
-    variables = {q.id: coded(frame.df[q.id]) for q in background_questions(frame.questionnaire)}
+    """The background variables in the order their groups are considered for publication: the district
+    first (the survey is sent, followed and reported by district), then the background questions."""
+    variables: dict[str, Coded] = {}
     if any(ANALYSES.of(q).organisation for q in frame.questionnaire.questions()):
         variables[DISTRICT] = coded(district_column(frame, frame.df))
+    variables.update({q.id: coded(frame.df[q.id]) for q in background_questions(frame.questionnaire)})
     return variables
 
 
